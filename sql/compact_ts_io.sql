@@ -1,0 +1,363 @@
+--
+-- compact_ts_io: the text literal (user and canonical forms), output that
+-- ignores session settings, the raw bytes (send/recv through
+-- compact_ts_to_bytea / compact_ts_from_bytea), then a barrage of malformed
+-- literals and corrupt binary values.
+--
+-- pg_regress loads chronos (--load-extension=chronos).
+--
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+\set VERBOSITY default
+
+-- true if the text form reads back to the identical bytes
+CREATE FUNCTION text_round_trip(x compact_ts) RETURNS boolean
+	LANGUAGE sql IMMUTABLE STRICT
+	AS $$ SELECT compact_ts_to_bytea(x::text::compact_ts) = compact_ts_to_bytea(x) $$;
+
+-- true if the raw bytes read back to the identical bytes
+CREATE FUNCTION bytes_round_trip(x compact_ts) RETURNS boolean
+	LANGUAGE sql IMMUTABLE STRICT
+	AS $$ SELECT compact_ts_to_bytea(compact_ts_from_bytea(compact_ts_to_bytea(x))) = compact_ts_to_bytea(x) $$;
+
+-- ---------------------------------------------------------------------
+-- Valid literals, user form
+-- ---------------------------------------------------------------------
+
+-- the empty series, with and without spaces
+SELECT '{}'::compact_ts;
+SELECT '  {   }  '::compact_ts;
+SELECT length('{}'::compact_ts), text_round_trip('{}');
+
+-- one point, two points (a block's min and max are stored exactly: error 0)
+SELECT '{2020-01-01 00:00:00+00 => 1.5}'::compact_ts;
+SELECT '{2020-01-01 00:00:00+00 => 1.5, 2020-01-01 00:00:10+00 => 2.25}'::compact_ts;
+
+-- three points: the middle one is quantized; the error is reported
+SELECT '{2020-01-01 00:00:00+00 => 0.1, 2020-01-01 00:00:10+00 => 1.5, 2020-01-01 00:00:20+00 => 2.25}'::compact_ts;
+
+-- any order: sorted by time, stably (equal timestamps keep the literal's order)
+SELECT '{2020-01-01 00:00:20+00 => 3, 2020-01-01 00:00:00+00 => 1,
+         2020-01-01 00:00:20+00 => 2, 2020-01-01 00:00:10+00 => 5,
+         2020-01-01 00:00:20+00 => 4}'::compact_ts;
+
+-- spacing is free; a timestamp may be double-quoted (then it may hold a
+-- comma); every input style timestamptz accepts works; output is UTC
+SELECT '{"January 8, 1999 04:05:06 PST"=>1,2020-06-01T12:00:00.5+02   =>   -2.5e3
+	,	Sat Feb 29 12:00:00 2020 UTC => 7 }'::compact_ts;
+
+-- a timestamp without a zone is read in the session's time zone
+SET TimeZone = 'America/New_York';
+SELECT '{2020-01-01 00:00:00 => 1}'::compact_ts;
+SET TimeZone = 'UTC';
+
+-- special timestamps: +-infinity are stored exactly, epoch is 1970
+SELECT '{infinity => 2, -infinity => 1, epoch => 3}'::compact_ts;
+SELECT length(x), first_time(x), last_time(x), time_range(x)
+FROM (SELECT '{infinity => 2, -infinity => 1, epoch => 3}'::compact_ts AS x) s;
+
+-- the ends of timestamptz's range, BC years and microseconds
+SELECT '{4714-11-24 00:00:00+00 BC => 1, 294276-12-31 23:59:59.999999+00 => 2,
+         0001-12-31 23:59:59.000001+00 BC => 3, 2000-01-01 00:00:00.000001+00 => 4}'::compact_ts;
+
+-- -0 is stored as 0; shortest exact values; extreme magnitudes; denormals
+SELECT '{2020-01-01 00:00:00+00 => -0}'::compact_ts;
+SELECT '{2020-01-01 00:00:00+00 => 0.1, 2020-01-01 00:00:01+00 => 0.1}'::compact_ts;
+SELECT '{2020-01-01 00:00:00+00 => 1e308, 2020-01-01 00:00:01+00 => -1.7976931348623157e308,
+         2020-01-01 00:00:02+00 => 1.7976931348623157e308}'::compact_ts;
+SELECT '{2020-01-01 00:00:00+00 => 1e-300, 2020-01-01 00:00:01+00 => 5e-324,
+         2020-01-01 00:00:02+00 => 0}'::compact_ts;
+SELECT '{2020-01-01 00:00:00+00 => 1e308, 2020-01-01 00:00:01+00 => 1e308}'::compact_ts;
+
+-- ---------------------------------------------------------------------
+-- Canonical form: what compact_ts_out prints reads back to identical bytes
+-- ---------------------------------------------------------------------
+
+-- every literal above, and some multi-block series
+CREATE TABLE io_values (id int, x compact_ts);
+INSERT INTO io_values VALUES
+	(1, '{}'),
+	(2, '{2020-01-01 00:00:00+00 => 1.5}'),
+	(3, '{2020-01-01 00:00:00+00 => 0.1, 2020-01-01 00:00:10+00 => 1.5, 2020-01-01 00:00:20+00 => 2.25}'),
+	(4, '{2020-01-01 00:00:20+00 => 3, 2020-01-01 00:00:00+00 => 1, 2020-01-01 00:00:20+00 => 2}'),
+	(5, '{infinity => 2, -infinity => 1, epoch => 3}'),
+	(6, '{4714-11-24 00:00:00+00 BC => 1, 294276-12-31 23:59:59.999999+00 => 2}'),
+	(7, '{2020-01-01 00:00:00+00 => 1e308, 2020-01-01 00:00:01+00 => -1.7976931348623157e308, 2020-01-01 00:00:02+00 => 3}'),
+	(8, '{2020-01-01 00:00:00+00 => 1e-300, 2020-01-01 00:00:01+00 => 5e-324, 2020-01-01 00:00:02+00 => 2e-300}'),
+	(9, '{2020-01-01 00:00:00+00 => 1e308, 2020-01-01 00:00:01+00 => 1e308}');
+SELECT setseed(0.25);
+INSERT INTO io_values
+SELECT 100 + n, compact_ts_agg('2020-01-01'::timestamptz + i * interval '1 s' + (random() * 900)::int * interval '1 ms',
+							   (random() - 0.5) * 10 ^ (n - 3))
+FROM generate_series(1, 6) n, generate_series(1, 300 * n * n) i
+GROUP BY n;
+SELECT id, length(x), text_round_trip(x), bytes_round_trip(x),
+	   x::text::compact_ts::text = x::text AS same_text
+FROM io_values ORDER BY id;
+
+-- a hand-written canonical literal: two blocks, two codecs (gorilla is lossless)
+SELECT '{quant16(sum=3,error=0): 2020-01-01 00:00:00+00 => 1, 2020-01-01 00:00:10+00 => 2;
+         gorilla(sum=6,error=0): 2020-01-01 00:00:20+00 => 1, 2020-01-01 00:00:30+00 => 2,
+                                 2020-01-01 00:00:40+00 => 3}'::compact_ts;
+SELECT * FROM unnest('{quant16(sum=3,error=0): 2020-01-01 00:00:00+00 => 1, 2020-01-01 00:00:10+00 => 2; gorilla(sum=6,error=0): 2020-01-01 00:00:20+00 => 1, 2020-01-01 00:00:30+00 => 2, 2020-01-01 00:00:40+00 => 3}'::compact_ts);
+
+-- the exact sum of the original values survives the text form, even though
+-- the listed values are quantized: the header keeps it
+SELECT x::text, sum_value(x), sum_value(x::text::compact_ts), max_error(x::text::compact_ts)
+FROM (SELECT '{2020-01-01 00:00:00+00 => 0.1, 2020-01-01 00:00:10+00 => 1.5, 2020-01-01 00:00:20+00 => 2.25}'::compact_ts AS x) s;
+
+-- a block of exactly 65536 points (the most a block holds) is accepted
+SELECT length(('{quant16(sum=0,error=0): ' ||
+	string_agg(format('%s => 0', '2020-01-01'::timestamptz + i * interval '1 s'), ', ') || '}')::compact_ts)
+FROM generate_series(1, 65536) i;
+
+-- ---------------------------------------------------------------------
+-- Output does not depend on DateStyle, TimeZone or extra_float_digits
+-- ---------------------------------------------------------------------
+
+CREATE TABLE io_text AS SELECT id, x::text AS t FROM io_values;
+SET DateStyle = 'SQL, DMY';
+SET TimeZone = 'Asia/Kathmandu';
+SET extra_float_digits = -15;
+SELECT count(*) AS differing FROM io_values JOIN io_text USING (id) WHERE x::text <> t;
+-- and the canonical form reads back under these settings too
+SELECT count(*) AS differing FROM io_values JOIN io_text USING (id)
+WHERE compact_ts_to_bytea(t::compact_ts) <> compact_ts_to_bytea(x);
+RESET extra_float_digits;
+SET DateStyle = 'ISO, YMD';
+SET TimeZone = 'UTC';
+
+-- ---------------------------------------------------------------------
+-- Raw bytes (the binary send/recv format)
+-- ---------------------------------------------------------------------
+
+-- the empty series is a bare header: version 1, everything else zero
+SELECT compact_ts_to_bytea('{}');
+-- one point: header, one index entry, an empty payload (constant block)
+SELECT compact_ts_to_bytea('{2000-01-01 00:00:00.000001+00 => 1}');
+SELECT length(compact_ts_to_bytea(x)) FROM io_values ORDER BY id;
+-- the bytes read back
+SELECT compact_ts_from_bytea('\x01000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000');
+
+-- ---------------------------------------------------------------------
+-- Malformed literals: 22P02, saying where
+-- ---------------------------------------------------------------------
+
+\set VERBOSITY default
+SELECT ''::compact_ts;
+SELECT '   '::compact_ts;
+SELECT 'abc'::compact_ts;
+SELECT '{'::compact_ts;
+SELECT '}'::compact_ts;
+SELECT '{,}'::compact_ts;
+SELECT '{}}'::compact_ts;
+SELECT '{} x'::compact_ts;
+SELECT '{{2020-01-01 => 1}}'::compact_ts;
+SELECT '{2020-01-01}'::compact_ts;
+SELECT '{2020-01-01 =>}'::compact_ts;
+SELECT '{2020-01-01 => }'::compact_ts;
+SELECT '{=> 1}'::compact_ts;
+SELECT '{2020-01-01 => 1'::compact_ts;
+SELECT '{2020-01-01 => 1,}'::compact_ts;
+SELECT '{2020-01-01 => 1,, 2020-01-02 => 2}'::compact_ts;
+SELECT '{2020-01-01 => 1 2}'::compact_ts;
+SELECT '{2020-01-01 => 1}x'::compact_ts;
+SELECT '{2020-01-01 => 1} {}'::compact_ts;
+SELECT '{2020-01-01 = 1}'::compact_ts;
+SELECT '{2020-01-01 > 1}'::compact_ts;
+SELECT '{2020-01-01 => => 1}'::compact_ts;
+SELECT '{2020-01-01 => {1}}'::compact_ts;
+SELECT '{"2020-01-01 => 1}'::compact_ts;
+SELECT '{"" => 1}'::compact_ts;
+SELECT '{2020-01-01 "x" => 1}'::compact_ts;
+-- bad timestamps
+SELECT '{2020-02-30 => 1}'::compact_ts;
+SELECT '{2020-01-01 25:00 => 1}'::compact_ts;
+SELECT '{2020-01-01 00:00:00+00 => 1, tomorrowish => 2}'::compact_ts;
+SELECT '{2020-01-01 00:00:00 Mars/Olympus => 1}'::compact_ts;
+SELECT ('{' || repeat('2', 129) || ' => 1}')::compact_ts;
+-- a non-ASCII character where a timestamp should start
+SELECT '{2020-01-01 => 1, 2020-01-02 => 2, é2020-01-03 => 3}'::compact_ts;
+-- out of timestamptz's range: timestamptz_in's own error, with the position as context
+SELECT '{2020-01-01 00:00:00+00 => 1, 300000-01-01 00:00:00+00 => 2}'::compact_ts;
+-- bad values
+SELECT '{2020-01-01 => abc}'::compact_ts;
+SELECT '{2020-01-01 => 1.2.3}'::compact_ts;
+SELECT '{2020-01-01 => 1e999}'::compact_ts;
+SELECT '{2020-01-01 => -1e999}'::compact_ts;
+SELECT '{2020-01-01 => 1e-999}'::compact_ts;
+SELECT '{2020-01-01 => 1;}'::compact_ts;
+SELECT '{2020-01-01 => 1; 2020-01-02 => 2}'::compact_ts;
+-- NaN and infinite values are not malformed, but refused: 22023
+SELECT '{2020-01-01 00:00:00+00 => 1, 2020-01-02 00:00:00+00 => NaN}'::compact_ts;
+SELECT '{2020-01-01 00:00:00+00 => Infinity}'::compact_ts;
+SELECT '{2020-01-01 00:00:00+00 => -inf}'::compact_ts;
+-- a long literal is quoted only in part
+SELECT ('{' || string_agg(format('2020-01-01 00:00:%s+00 => %s', lpad(i::text, 2, '0'), i), ', ') || ', oops}')::compact_ts
+FROM generate_series(10, 20) i;
+
+-- ---------------------------------------------------------------------
+-- Malformed canonical literals
+-- ---------------------------------------------------------------------
+
+-- structure of the block header
+SELECT '{foo(sum=1,error=0): 2020-01-01 00:00:00+00 => 1}'::compact_ts;
+SELECT '{Quant16(sum=1,error=0): 2020-01-01 00:00:00+00 => 1}'::compact_ts;
+SELECT '{quant16(sum=1 error=0): 2020-01-01 00:00:00+00 => 1}'::compact_ts;
+SELECT '{quant16(total=1,error=0): 2020-01-01 00:00:00+00 => 1}'::compact_ts;
+SELECT '{quant16(sum=1,err=0): 2020-01-01 00:00:00+00 => 1}'::compact_ts;
+SELECT '{quant16(sum 1,error=0): 2020-01-01 00:00:00+00 => 1}'::compact_ts;
+SELECT '{quant16(sum=,error=0): 2020-01-01 00:00:00+00 => 1}'::compact_ts;
+SELECT '{quant16(sum=abc,error=0): 2020-01-01 00:00:00+00 => 1}'::compact_ts;
+SELECT '{quant16(sum=NaN,error=0): 2020-01-01 00:00:00+00 => 1}'::compact_ts;
+SELECT '{quant16(sum=1,error=-1): 2020-01-01 00:00:00+00 => 1}'::compact_ts;
+SELECT '{quant16(sum=1,error=Infinity): 2020-01-01 00:00:00+00 => 1}'::compact_ts;
+SELECT '{quant16(sum=1,error=0: 2020-01-01 00:00:00+00 => 1}'::compact_ts;
+SELECT '{quant16(sum=1,error=0) 2020-01-01 00:00:00+00 => 1}'::compact_ts;
+SELECT '{quant16(sum=1,error=0):}'::compact_ts;
+SELECT '{quant16(sum=1,error=0)}'::compact_ts;
+-- blocks: separated by ';', every block has a header, or none has
+SELECT '{quant16(sum=1,error=0): 2020-01-01 00:00:00+00 => 1, quant16(sum=1,error=0): 2020-01-02 00:00:00+00 => 1}'::compact_ts;
+SELECT '{quant16(sum=1,error=0): 2020-01-01 00:00:00+00 => 1; 2020-01-02 00:00:00+00 => 1}'::compact_ts;
+SELECT '{2020-01-01 00:00:00+00 => 1, quant16(sum=1,error=0): 2020-01-02 00:00:00+00 => 1}'::compact_ts;
+SELECT '{quant16(sum=1,error=0): 2020-01-01 00:00:00+00 => 1;}'::compact_ts;
+-- contents that compact_ts could not have printed
+-- (1.3 is not on the grid of a block whose min is 1 and max 2)
+SELECT '{quant16(sum=4.3,error=0): 2020-01-01 00:00:00+00 => 1, 2020-01-01 00:00:10+00 => 2, 2020-01-01 00:00:20+00 => 1.3}'::compact_ts;
+-- a sum far from the points
+SELECT '{quant16(sum=100,error=0): 2020-01-01 00:00:00+00 => 1, 2020-01-01 00:00:10+00 => 2}'::compact_ts;
+-- an error bound larger than the block's range
+SELECT '{quant16(sum=3,error=5): 2020-01-01 00:00:00+00 => 1, 2020-01-01 00:00:10+00 => 2}'::compact_ts;
+-- lossless blocks have error 0 and the exact sum
+SELECT '{gorilla(sum=3.5,error=0): 2020-01-01 00:00:00+00 => 1, 2020-01-01 00:00:10+00 => 2}'::compact_ts;
+SELECT '{gorilla(sum=3,error=0.5): 2020-01-01 00:00:00+00 => 1, 2020-01-01 00:00:10+00 => 2}'::compact_ts;
+-- -0 sums are never printed
+SELECT '{quant16(sum=-0,error=0): 2020-01-01 00:00:00+00 => 0}'::compact_ts;
+-- points out of time order
+SELECT '{quant16(sum=3,error=0): 2020-01-01 00:00:10+00 => 1, 2020-01-01 00:00:00+00 => 2}'::compact_ts;
+SELECT '{quant16(sum=1,error=0): 2020-01-01 00:00:10+00 => 1; quant16(sum=2,error=0): 2020-01-01 00:00:00+00 => 2}'::compact_ts;
+-- one past the largest block
+SELECT length(('{quant16(sum=0,error=0): ' ||
+	string_agg(format('%s => 0', '2020-01-01'::timestamptz + i * interval '1 s'), ', ') || '}')::compact_ts)
+FROM generate_series(1, 65537) i;
+
+-- ---------------------------------------------------------------------
+-- Corrupt binary values: XX001, never a crash
+-- ---------------------------------------------------------------------
+
+-- overwrite bytes at a 0-based offset of the raw value
+CREATE FUNCTION poke(b bytea, off int, hex text) RETURNS bytea
+	LANGUAGE sql IMMUTABLE STRICT
+	AS $$ SELECT overlay(b placing decode(hex, 'hex') from off + 1) $$;
+-- a little-endian int64 as hex
+CREATE FUNCTION le64(v bigint) RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT
+	AS $$ SELECT string_agg(lpad(to_hex((v >> (8 * k)) & 255), 2, '0'), '' ORDER BY k)
+		  FROM generate_series(0, 7) k $$;
+
+-- the base value: three points in one quant16 block (payload at offset 128:
+-- three 2-byte codes, then the timestamp tokens)
+CREATE TABLE io_raw AS
+SELECT compact_ts_to_bytea('{2020-01-01 00:00:00+00 => 0.1, 2020-01-01 00:00:10+00 => 1.5, 2020-01-01 00:00:30+00 => 2.25}') AS b;
+SELECT b FROM io_raw;
+SELECT compact_ts_from_bytea(b) FROM io_raw;
+
+-- lengths
+SELECT compact_ts_from_bytea('');
+SELECT compact_ts_from_bytea(substr(b, 1, 63)) FROM io_raw;
+SELECT compact_ts_from_bytea(substr(b, 1, 64)) FROM io_raw;
+SELECT compact_ts_from_bytea(substr(b, 1, 127)) FROM io_raw;
+SELECT compact_ts_from_bytea(substr(b, 1, length(b) - 1)) FROM io_raw;
+SELECT compact_ts_from_bytea(b || '\x00'::bytea) FROM io_raw;
+SELECT compact_ts_from_bytea(compact_ts_to_bytea('{}') || '\x00'::bytea);
+-- header fields
+SELECT compact_ts_from_bytea(poke(b, 0, '02')) FROM io_raw;		-- version
+SELECT compact_ts_from_bytea(poke(b, 0, '00')) FROM io_raw;		-- version
+SELECT compact_ts_from_bytea(poke(b, 1, '01')) FROM io_raw;		-- flags
+SELECT compact_ts_from_bytea(poke(b, 2, '0100')) FROM io_raw;	-- reserved
+SELECT compact_ts_from_bytea(poke(b, 12, '01')) FROM io_raw;	-- reserved
+SELECT compact_ts_from_bytea(poke(b, 4, '04')) FROM io_raw;		-- npoints
+SELECT compact_ts_from_bytea(poke(b, 4, '00')) FROM io_raw;		-- npoints 0
+SELECT compact_ts_from_bytea(poke(b, 4, 'ffffffff')) FROM io_raw;	-- npoints huge
+SELECT compact_ts_from_bytea(poke(b, 8, '02')) FROM io_raw;		-- nblocks
+SELECT compact_ts_from_bytea(poke(b, 8, 'ffffff7f')) FROM io_raw;	-- nblocks huge
+SELECT compact_ts_from_bytea(poke(b, 16, '01')) FROM io_raw;	-- first_ts
+SELECT compact_ts_from_bytea(poke(b, 24, '01')) FROM io_raw;	-- last_ts
+SELECT compact_ts_from_bytea(poke(b, 32, '01')) FROM io_raw;	-- min
+SELECT compact_ts_from_bytea(poke(b, 40, '01')) FROM io_raw;	-- max
+SELECT compact_ts_from_bytea(poke(b, 48, '01')) FROM io_raw;	-- sum
+SELECT compact_ts_from_bytea(poke(b, 56, '01')) FROM io_raw;	-- max_error
+SELECT compact_ts_from_bytea(poke(b, 32, '000000000000f87f')) FROM io_raw;	-- min NaN
+SELECT compact_ts_from_bytea(poke(b, 56, '0000000000000080')) FROM io_raw;	-- max_error -0
+-- index entry fields
+SELECT compact_ts_from_bytea(poke(b, 64, '01')) FROM io_raw;	-- offset
+SELECT compact_ts_from_bytea(poke(b, 68, '01')) FROM io_raw;	-- length
+SELECT compact_ts_from_bytea(poke(b, 68, 'ffffffff')) FROM io_raw;	-- length huge
+SELECT compact_ts_from_bytea(poke(b, 72, '02')) FROM io_raw;	-- npoints
+SELECT compact_ts_from_bytea(poke(b, 72, '00')) FROM io_raw;	-- npoints 0
+SELECT compact_ts_from_bytea(poke(b, 76, '09')) FROM io_raw;	-- codec
+SELECT compact_ts_from_bytea(poke(b, 76, '00')) FROM io_raw;	-- codec 0
+SELECT compact_ts_from_bytea(poke(b, 77, '01')) FROM io_raw;	-- flags: constant, but min < max
+SELECT compact_ts_from_bytea(poke(b, 77, '80')) FROM io_raw;	-- unknown flag
+SELECT compact_ts_from_bytea(poke(b, 78, '01')) FROM io_raw;	-- reserved
+SELECT compact_ts_from_bytea(poke(b, 80, '01')) FROM io_raw;	-- first_ts
+SELECT compact_ts_from_bytea(poke(b, 88, '01')) FROM io_raw;	-- last_ts
+SELECT compact_ts_from_bytea(poke(b, 96, '01')) FROM io_raw;	-- min
+SELECT compact_ts_from_bytea(poke(b, 104, '01')) FROM io_raw;	-- max
+SELECT compact_ts_from_bytea(poke(b, 112, '01')) FROM io_raw;	-- sum
+SELECT compact_ts_from_bytea(poke(b, 120, '01')) FROM io_raw;	-- max_error
+-- payload: a code, the timestamp tokens
+SELECT compact_ts_from_bytea(poke(b, 130, '0000')) FROM io_raw;	-- middle code moved to min
+SELECT compact_ts_from_bytea(poke(b, 128, 'ffff')) FROM io_raw;	-- first code moved to max
+SELECT compact_ts_from_bytea(poke(b, length(b) - 1, '89')) FROM io_raw;	-- varint never ends
+SELECT compact_ts_from_bytea(poke(b, 134, '00')) FROM io_raw;	-- zero run too long
+SELECT compact_ts_from_bytea(poke(b, 137, '08')) FROM io_raw;	-- first delta changed
+SELECT compact_ts_from_bytea(poke(b, length(b) - 1, '01')) FROM io_raw;	-- last delta changed
+-- second delta-of-delta -30 s (zigzag varint ff8dce1c): the third point
+-- would come 20 s before the second
+SELECT compact_ts_from_bytea(poke(b, 138, 'ff8dce1c')) FROM io_raw;	-- backwards
+-- values the codec accepts but whose timestamps lie outside timestamptz's
+-- range [4714-11-24 BC, 294277-01-01): one point, header and index agree
+CREATE FUNCTION one_point_at(us bigint) RETURNS bytea
+	LANGUAGE sql IMMUTABLE STRICT
+	AS $$ SELECT poke(poke(poke(poke(compact_ts_to_bytea('{2020-01-01 00:00:00+00 => 1}'),
+			16, le64(us)), 24, le64(us)), 80, le64(us)), 88, le64(us)) $$;
+-- the first and the last valid microsecond are fine, one more is not
+SELECT compact_ts_from_bytea(one_point_at(-211813488000000000));
+SELECT compact_ts_from_bytea(one_point_at(-211813488000000001));
+SELECT compact_ts_from_bytea(one_point_at(9223371331199999999));
+SELECT compact_ts_from_bytea(one_point_at(9223371331200000000));
+-- just above -infinity and just below infinity
+SELECT compact_ts_from_bytea(one_point_at(-9223372036854775807));
+SELECT compact_ts_from_bytea(one_point_at(9223372036854775806));
+-- from -infinity to infinity, the point in between is checked too (header
+-- and index show only the ends): rewrite its delta-of-delta tokens (after
+-- the three 2-byte codes at offset 128) so that it lands on -infinity + 1
+-- microsecond, which is no valid timestamp: tokens 2 (dod +1) and 5 (dod -3),
+-- block length 6 + 2 at offset 68
+SELECT compact_ts_from_bytea(b)
+FROM (SELECT compact_ts_to_bytea('{-infinity => 1, 2020-01-01 00:00:00+00 => 2, infinity => 3}') AS b) s;
+SELECT compact_ts_from_bytea(poke(substr(b, 1, 134) || '\x0205'::bytea, 68, '08000000'))
+FROM (SELECT compact_ts_to_bytea('{-infinity => 1, 2020-01-01 00:00:00+00 => 2, infinity => 3}') AS b) s;
+
+-- every single-byte change of the base value is either rejected as corrupt
+-- or gives a valid value that reads back identically: never anything else
+CREATE FUNCTION try_from_bytea(b bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN CASE WHEN text_round_trip(compact_ts_from_bytea(b)) THEN 'valid' ELSE 'mismatch' END;
+EXCEPTION WHEN data_corrupted THEN
+	RETURN 'corrupt';
+END $$;
+SELECT outcome, count(*)
+FROM io_raw, generate_series(0, length(b) - 1) off, (VALUES ('00'), ('01'), ('80'), ('ff')) v(h),
+	 LATERAL (SELECT try_from_bytea(poke(b, off, h)) AS outcome) t
+GROUP BY outcome ORDER BY outcome;
+-- and every truncation
+SELECT outcome, count(*)
+FROM io_raw, generate_series(0, length(b) - 1) len,
+	 LATERAL (SELECT try_from_bytea(substr(b, 1, len)) AS outcome) t
+GROUP BY outcome ORDER BY outcome;
+
+DROP TABLE io_values, io_text, io_raw;
+DROP FUNCTION text_round_trip(compact_ts), bytes_round_trip(compact_ts),
+	poke(bytea, int, text), le64(bigint), one_point_at(bigint), try_from_bytea(bytea);

@@ -1,0 +1,153 @@
+--
+-- compact_ts_op: accessors (header only), compression statistics, unnest,
+-- timestamps() and value_array(); a TOASTed value; corrupt stored values.
+--
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+
+CREATE TABLE op_values (name text, x compact_ts);
+INSERT INTO op_values VALUES
+	('empty', '{}'),
+	('one', '{2020-01-01 00:00:00+00 => 1.5}'),
+	('three', '{2020-01-01 00:00:00+00 => 0.1, 2020-01-01 00:00:10+00 => 1.5, 2020-01-01 00:00:20+00 => 2.25}'),
+	('same_time', '{2020-01-01 00:00:00+00 => 2, 2020-01-01 00:00:00+00 => 1}'),
+	('infinite', '{-infinity => 1, 2020-01-01 00:00:00+00 => 2, infinity => 3}'),
+	('lossless', '{gorilla(sum=0.6,error=0): 2020-01-01 00:00:00+00 => 0.1, 2020-01-01 00:00:10+00 => 0.2, 2020-01-01 00:00:20+00 => 0.3}'),
+	('null', NULL);
+
+-- ---------------------------------------------------------------------
+-- Accessors
+-- ---------------------------------------------------------------------
+
+SELECT name, length(x), first_time(x), last_time(x), time_range(x)
+FROM op_values ORDER BY name;
+-- min, max, sum and avg are of the values as given, not as quantized:
+-- three's middle value reads back as 1.5000015259021897, its sum is 3.85
+SELECT name, min_value(x), max_value(x), sum_value(x), avg_value(x), max_error(x)
+FROM op_values ORDER BY name;
+
+-- 16 bytes a point against the stored size (varlena header included)
+SELECT name, (compression_stats(x)).*, compression_ratio(x)
+FROM op_values ORDER BY name;
+SELECT compression_stats(x) FROM op_values WHERE name = 'three';
+
+-- ---------------------------------------------------------------------
+-- Decoding
+-- ---------------------------------------------------------------------
+
+SELECT name, timestamps(x), value_array(x) FROM op_values ORDER BY name;
+SELECT name, u.* FROM op_values, unnest(x) WITH ORDINALITY AS u ORDER BY name, u.ordinality;
+-- in the select list
+SELECT unnest(x) FROM op_values WHERE name = 'three';
+SELECT (unnest(x)).value FROM op_values WHERE name = 'three';
+-- the empty series: no rows, empty arrays
+SELECT count(*) FROM op_values, unnest(x) WHERE name = 'empty';
+SELECT cardinality(timestamps(x)), cardinality(value_array(x)), timestamps(x) = '{}' AS is_empty
+FROM op_values WHERE name = 'empty';
+-- an early end: LIMIT stops the SRF after a few rows of a large value
+SELECT * FROM unnest((SELECT compact_ts_agg('2020-01-01'::timestamptz + i * interval '1 s', i)
+					  FROM generate_series(1, 100000) i)) LIMIT 3;
+SELECT unnest(compact_ts_agg('2020-01-01'::timestamptz + i * interval '1 s', i)) FROM generate_series(1, 100000) i LIMIT 2;
+-- unnest crosses block boundaries (1024 points a block) in order
+SELECT count(*), bool_and(ts = '2020-01-01'::timestamptz + ordinality * interval '1 s') AS in_order,
+	   min(ts) = '2020-01-01 00:00:01+00' AND max(ts) = '2020-01-01 00:00:01+00'::timestamptz + interval '2999 s' AS ends
+FROM unnest((SELECT compact_ts_agg('2020-01-01'::timestamptz + i * interval '1 s', i)
+			 FROM generate_series(1, 3000) i)) WITH ORDINALITY;
+
+-- ---------------------------------------------------------------------
+-- A TOASTed value (STORAGE external: stored out of line, uncompressed)
+-- ---------------------------------------------------------------------
+
+CREATE TABLE op_big (id int, x compact_ts);
+SELECT attstorage FROM pg_attribute WHERE attrelid = 'op_big'::regclass AND attname = 'x';
+INSERT INTO op_big
+SELECT 1, compact_ts_agg('2020-01-01'::timestamptz + i * interval '10 s', sin(i / 100.0))
+FROM generate_series(1, 200000) i;
+-- out of line and not compressed: what TOAST stores is the value's payload
+-- (compressed_size counts the 4-byte varlena header as well)
+SELECT pg_column_compression(x) IS NULL AS uncompressed,
+	   pg_column_size(x) + 4 = (compression_stats(x)).compressed_size AS sizes_agree,
+	   (SELECT pg_relation_size(reltoastrelid) FROM pg_class WHERE relname = 'op_big') > 300000 AS in_toast_table,
+	   length(x), first_time(x), last_time(x), min_value(x), max_value(x), max_error(x) < 1e-4 AS small_error
+FROM op_big;
+SELECT count(*), max(abs(value - sin(k / 100.0))) = max(max_error(x)) AS error_is_max
+FROM op_big, unnest(x) WITH ORDINALITY AS u(ts, value, k);
+
+-- header-only accessors fetch one TOAST chunk, decoders the whole value:
+-- count the buffers each touches
+CREATE FUNCTION buffers_used(query text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) ' || query INTO plan;
+	RETURN (plan -> 0 -> 'Plan' ->> 'Shared Hit Blocks')::bigint +
+		   (plan -> 0 -> 'Plan' ->> 'Shared Read Blocks')::bigint;
+END $$;
+SELECT buffers_used('SELECT length(x), first_time(x), min_value(x), sum_value(x) FROM op_big') < 10 AS header_few,
+	   buffers_used('SELECT compression_stats(x), time_range(x), max_error(x) FROM op_big') < 10 AS stats_few,
+	   buffers_used('SELECT max(value) FROM op_big, unnest(x)') > 40 AS unnest_all,
+	   buffers_used('SELECT md5(compact_ts_to_bytea(x)) FROM op_big') > 40 AS bytes_all;
+
+-- ---------------------------------------------------------------------
+-- Corrupt stored values: validated before decoding, XX001, never a crash
+-- ---------------------------------------------------------------------
+
+-- a raw reinterpretation, to store bytes that never went through validation
+CREATE CAST (bytea AS compact_ts) WITHOUT FUNCTION;
+
+CREATE FUNCTION poke(b bytea, off int, hex text) RETURNS bytea
+	LANGUAGE sql IMMUTABLE STRICT
+	AS $$ SELECT overlay(b placing decode(hex, 'hex') from off + 1) $$;
+
+CREATE TABLE op_corrupt (name text, x compact_ts);
+INSERT INTO op_corrupt
+SELECT 'index cut off', substr(compact_ts_to_bytea(x), 1, 100)::compact_ts FROM op_values WHERE name = 'three'
+UNION ALL
+SELECT 'payload code', poke(compact_ts_to_bytea(x), 130, '0000')::compact_ts FROM op_values WHERE name = 'three'
+UNION ALL
+SELECT 'trailing byte', (compact_ts_to_bytea(x) || '\x00'::bytea)::compact_ts FROM op_values WHERE name = 'three'
+UNION ALL
+SELECT 'bad version', poke(compact_ts_to_bytea(x), 0, '02')::compact_ts FROM op_values WHERE name = 'three'
+UNION ALL
+SELECT 'too short', '\x01'::bytea::compact_ts
+UNION ALL
+-- one point at 294277-01-01 00:00:00+00, the first microsecond past the range
+SELECT 'bad timestamp', poke(poke(poke(poke(compact_ts_to_bytea(x),
+		16, '00a0b2b35bffff7f'), 24, '00a0b2b35bffff7f'), 80, '00a0b2b35bffff7f'), 88, '00a0b2b35bffff7f')::compact_ts
+FROM op_values WHERE name = 'one'
+UNION ALL
+-- a TOASTed value whose last payload byte is off
+SELECT 'toasted, tail', poke(compact_ts_to_bytea(x), length(compact_ts_to_bytea(x)) - 1, 'ff')::compact_ts
+FROM op_big;
+
+-- what each function makes of each value: header-only accessors check the
+-- header they read, everything that decodes checks the whole value first;
+-- compact_ts_to_bytea hands out the stored bytes without judging them
+CREATE FUNCTION try(expr text, name text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	result text;
+	detail text;
+BEGIN
+	EXECUTE 'SELECT (' || expr || ')::text FROM op_corrupt WHERE name = $1' INTO result USING name;
+	RETURN coalesce(result, 'NULL');
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+	RETURN SQLSTATE || ': ' || SQLERRM || ' (' || detail || ')';
+END $$;
+
+SELECT name, f AS function, try(f, name) AS result
+FROM (SELECT DISTINCT name FROM op_corrupt) c,
+	 unnest(ARRAY['length(x)', 'first_time(x)', 'time_range(x)', 'sum_value(x)', 'max_error(x)',
+				  '(compression_stats(x)).points', 'compression_ratio(x)',
+				  '(SELECT count(*) FROM unnest(x))', 'cardinality(timestamps(x))',
+				  'cardinality(value_array(x))', 'length(x::text)',
+				  'length(compact_ts_to_bytea(x))',
+				  'length(compact_ts_from_bytea(compact_ts_to_bytea(x)))']) f
+ORDER BY name, f;
+
+-- the corrupt value cannot leave through binary COPY and come back either:
+-- see copy.sql
+
+DROP CAST (bytea AS compact_ts);
+DROP TABLE op_values, op_big, op_corrupt;
+DROP FUNCTION buffers_used(text), poke(bytea, int, text), try(text, text);

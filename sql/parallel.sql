@@ -1,0 +1,82 @@
+--
+-- parallel: compact_ts_agg in a parallel plan -- partial aggregates in the
+-- workers, serialized, deserialized and combined in the leader -- gives the
+-- serial result byte for byte.
+--
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+
+-- four series of 50,000 points with unique timestamps, in random order;
+-- rows with NULLs (skipped); a series of a single point
+SELECT setseed(0.9);
+CREATE TABLE par (s int, ts timestamptz, v float8);
+INSERT INTO par
+SELECT s, '2020-01-01'::timestamptz + i * interval '1 s' + (random() * 999)::int * interval '1 ms',
+	   s * 100 + sin(i / 1000.0) + random()
+FROM generate_series(1, 4) s, generate_series(1, 50000) i
+ORDER BY random();
+INSERT INTO par VALUES (1, NULL, 1), (2, '2020-01-01', NULL), (5, '2021-01-01', 42);
+-- the same points of series 1 in time order
+CREATE TABLE par_sorted AS SELECT * FROM par WHERE s = 1 AND ts IS NOT NULL ORDER BY ts;
+ANALYZE par, par_sorted;
+
+-- ---------------------------------------------------------------------
+-- Serial results
+-- ---------------------------------------------------------------------
+
+SET max_parallel_workers_per_gather = 0;
+EXPLAIN (COSTS OFF) SELECT compact_ts_agg(ts, v) FROM par;
+SELECT md5(compact_ts_to_bytea(compact_ts_agg(ts, v))) AS serial_all FROM par \gset
+SELECT string_agg(s || ':' || md5(compact_ts_to_bytea(x)), ' ' ORDER BY s) AS serial_groups
+FROM (SELECT s, compact_ts_agg(ts, v) AS x FROM par GROUP BY s) g \gset
+SELECT md5(compact_ts_to_bytea(compact_ts_agg(ts, v))) AS serial_sorted FROM par_sorted \gset
+SELECT length(compact_ts_agg(ts, v)) FROM par;
+
+-- ---------------------------------------------------------------------
+-- Forced parallel plans
+-- ---------------------------------------------------------------------
+
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+
+-- the whole table
+EXPLAIN (COSTS OFF) SELECT compact_ts_agg(ts, v) FROM par;
+SELECT md5(compact_ts_to_bytea(compact_ts_agg(ts, v))) = :'serial_all' AS same_as_serial,
+	   length(compact_ts_agg(ts, v))
+FROM par;
+
+-- grouped, including the single-point group
+EXPLAIN (COSTS OFF)
+SELECT s, compact_ts_agg(ts, v) FROM par GROUP BY s;
+SELECT string_agg(s || ':' || md5(compact_ts_to_bytea(x)), ' ' ORDER BY s) = :'serial_groups' AS same_as_serial
+FROM (SELECT s, compact_ts_agg(ts, v) AS x FROM par GROUP BY s) g;
+SELECT s, length(x), first_time(x), last_time(x), max_error(x) < 1e-4 AS small_error
+FROM (SELECT s, compact_ts_agg(ts, v) AS x FROM par GROUP BY s) g ORDER BY s;
+
+-- input in time order: the partial states may be sorted already
+EXPLAIN (COSTS OFF) SELECT compact_ts_agg(ts, v) FROM par_sorted;
+SELECT md5(compact_ts_to_bytea(compact_ts_agg(ts, v))) = :'serial_sorted' AS same_as_serial
+FROM par_sorted;
+-- and the same series from the shuffled table
+SELECT md5(compact_ts_to_bytea(compact_ts_agg(ts, v))) = :'serial_sorted' AS same_as_sorted
+FROM par WHERE s = 1;
+
+-- no rows in any worker: NULL
+SELECT compact_ts_agg(ts, v) IS NULL AS is_null FROM par WHERE s = 999;
+
+-- with a codec: the codec travels with the serialized partial states
+SET max_parallel_workers_per_gather = 0;
+SELECT md5(compact_ts_to_bytea(compact_ts_agg(ts, v, 'lossless'))) AS serial_lossless FROM par \gset
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT compact_ts_agg(ts, v, 'lossless') FROM par;
+SELECT md5(compact_ts_to_bytea(compact_ts_agg(ts, v, 'lossless'))) = :'serial_lossless' AS same_as_serial,
+	   max_error(compact_ts_agg(ts, v, 'lossless')) AS lossless_error
+FROM par;
+
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+DROP TABLE par, par_sorted;

@@ -1,0 +1,276 @@
+/*-------------------------------------------------------------------------
+ *
+ * codec_internal.h
+ *	  Helpers shared by the codec's .c files: little-endian access, varints,
+ *	  zigzag, compensated summation.  Not part of the API.
+ *
+ * Copyright (c) 2026, chronos developers
+ *
+ * IDENTIFICATION
+ *	  src/codec/codec_internal.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CTS_CODEC_INTERNAL_H
+#define CTS_CODEC_INTERNAL_H
+
+#include <math.h>
+#include <string.h>
+
+#include "codec.h"
+#include "format.h"
+
+static inline uint16_t
+cts_get_u16(const uint8_t *p)
+{
+	return (uint16_t) (p[0] | (p[1] << 8));
+}
+
+static inline uint32_t
+cts_get_u32(const uint8_t *p)
+{
+	return (uint32_t) p[0] | ((uint32_t) p[1] << 8) |
+		((uint32_t) p[2] << 16) | ((uint32_t) p[3] << 24);
+}
+
+static inline uint64_t
+cts_get_u64(const uint8_t *p)
+{
+	return (uint64_t) cts_get_u32(p) | ((uint64_t) cts_get_u32(p + 4) << 32);
+}
+
+static inline int64_t
+cts_get_i64(const uint8_t *p)
+{
+	return (int64_t) cts_get_u64(p);
+}
+
+static inline double
+cts_get_f64(const uint8_t *p)
+{
+	uint64_t	u = cts_get_u64(p);
+	double		d;
+
+	memcpy(&d, &u, sizeof(d));
+	return d;
+}
+
+static inline void
+cts_put_u16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t) v;
+	p[1] = (uint8_t) (v >> 8);
+}
+
+static inline void
+cts_put_u32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t) v;
+	p[1] = (uint8_t) (v >> 8);
+	p[2] = (uint8_t) (v >> 16);
+	p[3] = (uint8_t) (v >> 24);
+}
+
+static inline void
+cts_put_u64(uint8_t *p, uint64_t v)
+{
+	cts_put_u32(p, (uint32_t) v);
+	cts_put_u32(p + 4, (uint32_t) (v >> 32));
+}
+
+static inline void
+cts_put_f64(uint8_t *p, double d)
+{
+	uint64_t	u;
+
+	memcpy(&u, &d, sizeof(u));
+	cts_put_u64(p, u);
+}
+
+/* bit-exact identity of two doubles (so -0.0 != 0.0) */
+static inline int
+cts_same_double(double a, double b)
+{
+	return memcmp(&a, &b, sizeof(double)) == 0;
+}
+
+static inline int
+cts_is_negative_zero(double d)
+{
+	return d == 0.0 && signbit(d);
+}
+
+/*
+ * The header sum is NaN only when blocks overflowed in both directions; it
+ * is then stored with these bits (see cts_sum_result).
+ */
+static inline int
+cts_is_canonical_nan(double d)
+{
+	uint64_t	u;
+
+	memcpy(&u, &d, sizeof(u));
+	return u == UINT64_C(0x7FF8000000000000);
+}
+
+static inline uint64_t
+cts_zigzag(uint64_t v)
+{
+	return (v << 1) ^ (uint64_t) (-(int64_t) (v >> 63));
+}
+
+static inline uint64_t
+cts_unzigzag(uint64_t z)
+{
+	return (z >> 1) ^ (uint64_t) (-(int64_t) (z & 1));
+}
+
+static inline size_t
+cts_varint_size(uint64_t v)
+{
+	size_t		n = 1;
+
+	while (v >= 0x80)
+	{
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static inline uint8_t *
+cts_put_varint(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80)
+	{
+		*p++ = (uint8_t) (v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t) v;
+	return p;
+}
+
+/*
+ * Read a varint from [*pp, end).  Returns 0 on success; -1 if it runs past
+ * end, is longer than 10 bytes, or overflows 64 bits.
+ */
+static inline int
+cts_get_varint(const uint8_t **pp, const uint8_t *end, uint64_t *out)
+{
+	const uint8_t *p = *pp;
+	uint64_t	v = 0;
+	int			shift = 0;
+
+	for (;;)
+	{
+		uint8_t		b;
+
+		if (p >= end)
+			return -1;
+		b = *p++;
+		if (shift == 63 && (b & 0x7E) != 0)
+			return -1;			/* more than 64 bits */
+		v |= (uint64_t) (b & 0x7F) << shift;
+		if ((b & 0x80) == 0)
+			break;
+		shift += 7;
+		if (shift > 63)
+			return -1;
+	}
+	*pp = p;
+	*out = v;
+	return 0;
+}
+
+/*
+ * Compensated running sum that does not overflow before the true sum does.
+ *
+ * Neumaier's algorithm keeps the rounding error of each addition.  Terms of
+ * magnitude 2^512 or more are added, scaled by 2^-512, into a second
+ * accumulator, so that partial sums of values near +-DBL_MAX cannot overflow
+ * when the final sum is representable; the result is +-Infinity only when
+ * the true sum is beyond DBL_MAX.  Scaling by a power of two is exact.
+ */
+#define CTS_SUM_SPLIT_EXP	512
+
+typedef struct cts_neumaier
+{
+	double		s;
+	double		c;
+} cts_neumaier;
+
+typedef struct cts_sum_state
+{
+	cts_neumaier lo;
+	cts_neumaier hi;
+	int			pos_inf;		/* an infinite term was added */
+	int			neg_inf;
+} cts_sum_state;
+
+#define CTS_SUM_INIT {{0.0, 0.0}, {0.0, 0.0}, 0, 0}
+
+static inline void
+cts_neumaier_add(cts_neumaier *st, double x)
+{
+	double		t = st->s + x;
+
+	if (fabs(st->s) >= fabs(x))
+		st->c += (st->s - t) + x;
+	else
+		st->c += (x - t) + st->s;
+	st->s = t;
+}
+
+static inline void
+cts_sum_add(cts_sum_state *st, double x)
+{
+	if (isinf(x))
+	{
+		if (x > 0)
+			st->pos_inf = 1;
+		else
+			st->neg_inf = 1;
+	}
+	else if (fabs(x) >= 0x1p512)
+		cts_neumaier_add(&st->hi, ldexp(x, -CTS_SUM_SPLIT_EXP));
+	else
+		cts_neumaier_add(&st->lo, x);
+}
+
+/*
+ * The sum.  Infinite terms (block sums that overflowed) dominate; both signs
+ * give NaN, returned with canonical bits so that every platform stores the
+ * same bytes.
+ */
+static inline double
+cts_sum_result(const cts_sum_state *st)
+{
+	double		hi;
+	double		lo;
+	double		r;
+
+	if (st->pos_inf && st->neg_inf)
+	{
+		uint64_t	u = UINT64_C(0x7FF8000000000000);
+
+		memcpy(&r, &u, sizeof(r));
+		return r;
+	}
+	if (st->pos_inf)
+		return INFINITY;
+	if (st->neg_inf)
+		return -INFINITY;
+	hi = st->hi.s + st->hi.c;
+	lo = st->lo.s + st->lo.c;
+	r = ldexp(hi, CTS_SUM_SPLIT_EXP) + lo;
+	/* an exact zero is +0.0 whatever the order of the terms */
+	return r == 0.0 ? 0.0 : r;
+}
+
+/* shared between encoder and decoder */
+extern int	cts_summary_plausible(uint32_t npoints, int exact,
+								  double min, double max,
+								  double sum, double max_error,
+								  double decoded_sum);
+
+#endif							/* CTS_CODEC_INTERNAL_H */

@@ -1,0 +1,434 @@
+/*-------------------------------------------------------------------------
+ *
+ * decode.c
+ *	  Reading compact_ts bytes: header, block index, block payloads, and the
+ *	  full validator.
+ *
+ * Every function here reads untrusted bytes.  Each one checks a length
+ * before it reads, with arithmetic that cannot overflow, and reports a
+ * status instead of trusting a count.  The validator checks everything the
+ * encoder guarantees: header against index, index entries against each
+ * other and the payload area, every payload decoded and compared with its
+ * index entry (timestamps, exact min and max, a plausible sum and error
+ * bound).  Decoding a block performs the same checks on that block, so a
+ * query that decodes only some blocks still never returns a point from a
+ * block that fails them.
+ *
+ * Copyright (c) 2026, chronos developers
+ *
+ * IDENTIFICATION
+ *	  src/codec/decode.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "gorilla.h"
+
+/*
+ * cts_data_offset
+ *		Where the block payloads start.  nblocks is validated by
+ *		cts_read_header, so this cannot overflow for a header it accepted.
+ */
+size_t
+cts_data_offset(const cts_header *h)
+{
+	return CTS_HEADER_SIZE + (size_t) CTS_INDEX_ENTRY_SIZE * h->nblocks;
+}
+
+/*
+ * cts_read_header
+ *		Parse and check the header; buf may be just the first bytes of a value.
+ */
+cts_status
+cts_read_header(const uint8_t *buf, size_t len, cts_header *h)
+{
+	if (buf == NULL || len < CTS_HEADER_SIZE)
+		return CTS_ERR_TRUNCATED;
+	h->version = buf[CTS_H_VERSION];
+	if (h->version != CTS_FORMAT_VERSION)
+		return CTS_ERR_BAD_VERSION;
+	if (buf[CTS_H_FLAGS] != 0 || cts_get_u16(buf + CTS_H_RESERVED1) != 0 ||
+		cts_get_u32(buf + CTS_H_RESERVED2) != 0)
+		return CTS_ERR_BAD_FLAGS;
+	h->npoints = cts_get_u32(buf + CTS_H_NPOINTS);
+	h->nblocks = cts_get_u32(buf + CTS_H_NBLOCKS);
+	h->first_ts = cts_get_i64(buf + CTS_H_FIRST_TS);
+	h->last_ts = cts_get_i64(buf + CTS_H_LAST_TS);
+	h->min = cts_get_f64(buf + CTS_H_MIN);
+	h->max = cts_get_f64(buf + CTS_H_MAX);
+	h->sum = cts_get_f64(buf + CTS_H_SUM);
+	h->max_error = cts_get_f64(buf + CTS_H_MAX_ERROR);
+
+	if (h->npoints > CTS_MAX_POINTS)
+		return CTS_ERR_BAD_HEADER;
+	if (h->npoints == 0)
+	{
+		/* an empty series: everything else is zero */
+		static const uint8_t zeros[CTS_HEADER_SIZE - CTS_H_FIRST_TS] = {0};
+
+		if (h->nblocks != 0 ||
+			memcmp(buf + CTS_H_FIRST_TS, zeros, sizeof(zeros)) != 0)
+			return CTS_ERR_BAD_HEADER;
+		return CTS_OK;
+	}
+	/* a block holds at least one point */
+	if (h->nblocks == 0 || h->nblocks > h->npoints)
+		return CTS_ERR_BAD_HEADER;
+	if ((uint64_t) h->nblocks * CTS_MAX_BLOCK_POINTS < h->npoints)
+		return CTS_ERR_BAD_HEADER;
+	if (h->first_ts > h->last_ts)
+		return CTS_ERR_BAD_HEADER;
+	if (!isfinite(h->min) || !isfinite(h->max) || !(h->min <= h->max) ||
+		cts_is_negative_zero(h->min) || cts_is_negative_zero(h->max) ||
+		(isnan(h->sum) && !cts_is_canonical_nan(h->sum)) ||
+		cts_is_negative_zero(h->sum) ||
+		!isfinite(h->max_error) || !(h->max_error >= 0.0) ||
+		cts_is_negative_zero(h->max_error))
+		return CTS_ERR_BAD_HEADER;
+	return CTS_OK;
+}
+
+/*
+ * cts_read_block_info
+ *		Parse index entry i and check it on its own.
+ */
+cts_status
+cts_read_block_info(const uint8_t *buf, size_t len, const cts_header *h,
+					uint32_t i, cts_block_info *bi)
+{
+	const uint8_t *e;
+	size_t		at;
+
+	if (i >= h->nblocks)
+		return CTS_ERR_BAD_INDEX;
+	at = CTS_HEADER_SIZE + (size_t) CTS_INDEX_ENTRY_SIZE * i;
+	if (len < at || len - at < CTS_INDEX_ENTRY_SIZE)
+		return CTS_ERR_TRUNCATED;
+	e = buf + at;
+
+	bi->offset = cts_get_u32(e + CTS_B_OFFSET);
+	bi->length = cts_get_u32(e + CTS_B_LENGTH);
+	bi->npoints = cts_get_u32(e + CTS_B_NPOINTS);
+	bi->codec = e[CTS_B_CODEC];
+	bi->flags = e[CTS_B_FLAGS];
+	bi->first_ts = cts_get_i64(e + CTS_B_FIRST_TS);
+	bi->last_ts = cts_get_i64(e + CTS_B_LAST_TS);
+	bi->min = cts_get_f64(e + CTS_B_MIN);
+	bi->max = cts_get_f64(e + CTS_B_MAX);
+	bi->sum = cts_get_f64(e + CTS_B_SUM);
+	bi->max_error = cts_get_f64(e + CTS_B_MAX_ERROR);
+
+	if (cts_codec_name(bi->codec) == NULL)
+		return CTS_ERR_BAD_CODEC;
+	if ((bi->flags & ~CTS_BLOCK_KNOWN_FLAGS) != 0 ||
+		cts_get_u16(e + CTS_B_RESERVED) != 0)
+		return CTS_ERR_BAD_FLAGS;
+	if (bi->npoints < 1 || bi->npoints > CTS_MAX_BLOCK_POINTS ||
+		bi->npoints > h->npoints)
+		return CTS_ERR_BAD_INDEX;
+	if (bi->first_ts > bi->last_ts ||
+		bi->first_ts < h->first_ts || bi->last_ts > h->last_ts)
+		return CTS_ERR_BAD_INDEX;
+	if (!isfinite(bi->min) || !isfinite(bi->max) || !(bi->min <= bi->max) ||
+		cts_is_negative_zero(bi->min) || cts_is_negative_zero(bi->max) ||
+		bi->min < h->min || bi->max > h->max ||
+		isnan(bi->sum) || cts_is_negative_zero(bi->sum) ||
+		!isfinite(bi->max_error) || !(bi->max_error >= 0.0) ||
+		cts_is_negative_zero(bi->max_error) || bi->max_error > h->max_error)
+		return CTS_ERR_BAD_SUMMARY;
+	/* QUANT16: constant iff min == max; payload length follows from it */
+	if (((bi->flags & CTS_BLOCK_CONSTANT) != 0) != (bi->min == bi->max))
+		return CTS_ERR_BAD_SUMMARY;
+	if (bi->npoints == 1 && bi->first_ts != bi->last_ts)
+		return CTS_ERR_BAD_INDEX;
+	return CTS_OK;
+}
+
+/*
+ * cts_decode_block
+ *		Decode and check one block; ts / values may be NULL (check only).
+ */
+static cts_status
+decode_block_impl(const uint8_t *buf, size_t len, const cts_header *h,
+				  const cts_block_info *bi, int64_t *ts, double *values,
+				  cts_point *pts)
+{
+	size_t		data_off = cts_data_offset(h);
+	const uint8_t *p;
+	const uint8_t *end;
+	uint32_t	n = bi->npoints;
+	int			constant = (bi->flags & CTS_BLOCK_CONSTANT) != 0;
+	size_t		codes_size = (constant || bi->codec != CTS_CODEC_QUANT16) ?
+		0 : 2 * (size_t) n;
+	cts_sum_state st = CTS_SUM_INIT;
+	double		dmin = bi->max,
+				dmax = bi->min;
+	uint64_t	prev_delta = 0;
+	int64_t		cur;
+	uint32_t	i;
+
+	if (len < data_off || len - data_off < bi->offset ||
+		len - data_off - bi->offset < bi->length)
+		return CTS_ERR_TRUNCATED;
+	if (bi->length < codes_size)
+		return CTS_ERR_BAD_BLOCK;
+	p = buf + data_off + bi->offset;
+	end = p + bi->length;
+
+	/* values */
+	if (constant)
+	{
+		for (i = 0; i < n; i++)
+		{
+			if (values)
+				values[i] = bi->min;
+			if (pts)
+				pts[i].value = bi->min;
+			cts_sum_add(&st, bi->min);
+		}
+		dmin = dmax = bi->min;
+	}
+	else if (bi->codec == CTS_CODEC_GORILLA)
+	{
+		cts_bitreader r;
+		uint32_t	vlen;
+
+		if (bi->length < 4)
+			return CTS_ERR_BAD_BLOCK;
+		vlen = cts_get_u32(p);
+		if (vlen > bi->length - 4)
+			return CTS_ERR_BAD_BLOCK;
+		cts_gorilla_reader_init(&r, p + 4, vlen);
+		for (i = 0; i < n; i++)
+		{
+			double		v;
+
+			if (cts_gorilla_next(&r, &v) != 0)
+				return CTS_ERR_BAD_BLOCK;
+			if (!isfinite(v) || cts_is_negative_zero(v))
+				return CTS_ERR_BAD_BLOCK;
+			if (values)
+				values[i] = v;
+			if (pts)
+				pts[i].value = v;
+			if (v < dmin)
+				dmin = v;
+			if (v > dmax)
+				dmax = v;
+			cts_sum_add(&st, v);
+		}
+		if (cts_gorilla_finish(&r) != 0)
+			return CTS_ERR_BAD_BLOCK;
+		codes_size = 4 + (size_t) vlen;
+	}
+	else
+	{
+		for (i = 0; i < n; i++)
+		{
+			double		v = cts_quant16_decode(bi->min, bi->max,
+											   cts_get_u16(p + 2 * (size_t) i));
+
+			if (values)
+				values[i] = v;
+			if (pts)
+				pts[i].value = v;
+			if (v < dmin)
+				dmin = v;
+			if (v > dmax)
+				dmax = v;
+			cts_sum_add(&st, v);
+		}
+	}
+	if (!cts_same_double(dmin, bi->min) || !cts_same_double(dmax, bi->max))
+		return CTS_ERR_BAD_SUMMARY;
+	if (!cts_summary_plausible(n, constant || bi->codec == CTS_CODEC_GORILLA,
+							   bi->min, bi->max,
+							   bi->sum, bi->max_error, cts_sum_result(&st)))
+		return CTS_ERR_BAD_SUMMARY;
+	p += codes_size;
+
+	/* timestamps */
+	cur = bi->first_ts;
+	if (ts)
+		ts[0] = cur;
+	if (pts)
+		pts[0].ts = cur;
+	i = 1;
+	while (i < n)
+	{
+		uint64_t	tok;
+		uint64_t	run;
+
+		if (cts_get_varint(&p, end, &tok) != 0)
+			return CTS_ERR_BAD_BLOCK;
+		if (tok == 0)
+		{
+			if (cts_get_varint(&p, end, &run) != 0)
+				return CTS_ERR_BAD_BLOCK;
+			if (run >= (uint64_t) (n - i))
+				return CTS_ERR_BAD_BLOCK;
+			run++;
+		}
+		else
+		{
+			prev_delta += cts_unzigzag(tok);
+			run = 1;
+		}
+		while (run-- > 0)
+		{
+			int64_t		next = (int64_t) ((uint64_t) cur + prev_delta);
+
+			/* wrapping arithmetic: going backwards shows up as next < cur */
+			if (next < cur)
+				return CTS_ERR_BAD_TIMESTAMPS;
+			cur = next;
+			if (ts)
+				ts[i] = cur;
+			if (pts)
+				pts[i].ts = cur;
+			i++;
+		}
+	}
+	if (p != end)
+		return CTS_ERR_BAD_BLOCK;
+	if (cur != bi->last_ts)
+		return CTS_ERR_BAD_TIMESTAMPS;
+	return CTS_OK;
+}
+
+cts_status
+cts_decode_block(const uint8_t *buf, size_t len, const cts_header *h,
+				 const cts_block_info *bi, int64_t *ts, double *values)
+{
+	return decode_block_impl(buf, len, h, bi, ts, values, NULL);
+}
+
+/*
+ * cts_validate_index
+ *		Check the index: entries against each other, the header and the
+ *		payload area.  Does not look inside payloads (cts_decode_block checks
+ *		each one as it decodes it).
+ */
+cts_status
+cts_validate_index(const uint8_t *buf, size_t len, const cts_header *h)
+{
+	size_t		data_off;
+	uint64_t	expect_offset = 0;
+	uint64_t	points = 0;
+	cts_sum_state hsum = CTS_SUM_INIT;
+	double		hmin = 0.0,
+				hmax = 0.0,
+				herr = 0.0;
+	int64_t		prev_last = 0;
+	uint32_t	i;
+
+	if (h->npoints == 0)
+		return len == CTS_HEADER_SIZE ? CTS_OK :
+			(len < CTS_HEADER_SIZE ? CTS_ERR_TRUNCATED : CTS_ERR_TRAILING);
+
+	data_off = cts_data_offset(h);
+	if (len < data_off)
+		return CTS_ERR_TRUNCATED;
+
+	for (i = 0; i < h->nblocks; i++)
+	{
+		cts_block_info bi;
+		cts_status	st = cts_read_block_info(buf, len, h, i, &bi);
+
+		if (st != CTS_OK)
+			return st;
+		if (bi.offset != expect_offset)
+			return CTS_ERR_BAD_INDEX;
+		if (len - data_off < expect_offset ||
+			len - data_off - expect_offset < bi.length)
+			return CTS_ERR_TRUNCATED;
+		expect_offset += bi.length;
+		points += bi.npoints;
+		if (points > h->npoints)
+			return CTS_ERR_BAD_HEADER;
+		if (i > 0 && bi.first_ts < prev_last)
+			return CTS_ERR_BAD_INDEX;
+		if (i == 0 && bi.first_ts != h->first_ts)
+			return CTS_ERR_BAD_HEADER;
+		prev_last = bi.last_ts;
+		if (i == 0 || bi.min < hmin)
+			hmin = bi.min;
+		if (i == 0 || bi.max > hmax)
+			hmax = bi.max;
+		if (bi.max_error > herr)
+			herr = bi.max_error;
+		cts_sum_add(&hsum, bi.sum);
+	}
+	if (points != h->npoints || prev_last != h->last_ts ||
+		!cts_same_double(hmin, h->min) || !cts_same_double(hmax, h->max) ||
+		!cts_same_double(herr, h->max_error) ||
+		!cts_same_double(cts_sum_result(&hsum), h->sum))
+		return CTS_ERR_BAD_HEADER;
+	if (len - data_off != expect_offset)
+		return CTS_ERR_TRAILING;
+	return CTS_OK;
+}
+
+/*
+ * cts_validate
+ *		Check a whole value; CTS_OK means every reader may trust it.
+ */
+cts_status
+cts_validate(const uint8_t *buf, size_t len)
+{
+	cts_header	h;
+	cts_status	st;
+	uint32_t	i;
+
+	st = cts_read_header(buf, len, &h);
+	if (st != CTS_OK)
+		return st;
+	st = cts_validate_index(buf, len, &h);
+	if (st != CTS_OK)
+		return st;
+	for (i = 0; i < h.nblocks; i++)
+	{
+		cts_block_info bi;
+
+		st = cts_read_block_info(buf, len, &h, i, &bi);
+		if (st == CTS_OK)
+			st = cts_decode_block(buf, len, &h, &bi, NULL, NULL);
+		if (st != CTS_OK)
+			return st;
+	}
+	return CTS_OK;
+}
+
+/*
+ * cts_decode
+ *		Validate and decode a whole value into pts[0..cap).
+ */
+cts_status
+cts_decode(const uint8_t *buf, size_t len, cts_point *pts, size_t cap)
+{
+	cts_header	h;
+	cts_status	st;
+	uint32_t	i;
+	size_t		pos = 0;
+
+	st = cts_read_header(buf, len, &h);
+	if (st != CTS_OK)
+		return st;
+	st = cts_validate_index(buf, len, &h);
+	if (st != CTS_OK)
+		return st;
+	if (cap < h.npoints)
+		return CTS_ERR_BUFFER_TOO_SMALL;
+
+	for (i = 0; i < h.nblocks; i++)
+	{
+		cts_block_info bi;
+
+		st = cts_read_block_info(buf, len, &h, i, &bi);
+		if (st == CTS_OK)
+			st = decode_block_impl(buf, len, &h, &bi, NULL, NULL, pts + pos);
+		if (st != CTS_OK)
+			return st;
+		pos += bi.npoints;
+	}
+	return CTS_OK;
+}

@@ -1,0 +1,853 @@
+/*-------------------------------------------------------------------------
+ *
+ * compact_ts_build.c
+ *	  Building compact_ts values: compact_ts(timestamptz[], float8[]) and the
+ *	  aggregate compact_ts_agg(timestamptz, float8).
+ *
+ * Both constructors collect (timestamp, value) points into one array,
+ * sort it by time with a stable merge sort (skipped when the input is
+ * already sorted, which an O(n) scan finds out), size the encoding exactly
+ * with cts_encoded_size, allocate the varlena once and let the codec write
+ * it.  Duplicate timestamps are all kept, in input order: that is what the
+ * stable sort is for.
+ *
+ * Aggregate state.  The transition state is a growable array of points in
+ * a "chronos aggregate" operation (memory.h) under the aggregate context.
+ * It doubles when full, through chronos_realloc, so the memory limit is
+ * checked once per doubling rather than per point, and the state's memory
+ * is freed with the aggregate context: at the end of the group, or on an
+ * ERROR.  The state remembers whether its points are in time order, so the
+ * final function sorts only when it must.  The final function sorts in
+ * place and marks the state sorted; the state stays valid, so PostgreSQL
+ * may call the final function again (window aggregates, shared transition
+ * states) and may even go on adding rows.
+ *
+ * Parallel aggregation.  The serialized state is a bytea holding the point
+ * count (int64) followed by the points as they lie in memory (int64
+ * timestamp, float8 value, native byte order; serialization never leaves
+ * the cluster).  The deserializer checks that the length matches the count
+ * and that every value is finite, and recomputes sortedness.  It runs in
+ * the per-input-tuple context, so it builds its state there; the combine
+ * function copies such a state into the aggregate context when it has none
+ * of its own yet.
+ *
+ * Rows with a NULL timestamp or value are skipped by the aggregate (the SQL
+ * aggregate convention), which is why its transition function is not
+ * STRICT; the array constructor rejects NULL elements instead, naming their
+ * position.  NaN and infinite values are rejected by both.
+ *
+ * Copyright (c) 2026, chronos developers
+ *
+ * IDENTIFICATION
+ *	  src/compact_ts_build.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/detoast.h"
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "compact_ts.h"
+
+PG_FUNCTION_INFO_V1(compact_ts_from_arrays);
+PG_FUNCTION_INFO_V1(compact_ts_agg_transfn);
+PG_FUNCTION_INFO_V1(compact_ts_agg_combinefn);
+PG_FUNCTION_INFO_V1(compact_ts_agg_serialfn);
+PG_FUNCTION_INFO_V1(compact_ts_agg_deserialfn);
+PG_FUNCTION_INFO_V1(compact_ts_agg_finalfn);
+
+/* Runs shorter than this are insertion-sorted before merging. */
+#define SORT_RUN			32
+
+/* First capacity of an aggregate state, in points (1 kB). */
+#define AGG_INITIAL_POINTS	64
+
+/*
+ * Header of the serialized aggregate state: the point count (int64), the
+ * codec (one byte, 0 = default) and 7 zero bytes, so the points that follow
+ * stay 8-byte aligned.
+ */
+#define AGG_SERIAL_HEADER	(2 * sizeof(int64))
+
+/*
+ * Aggregate transition state.  Lives in its op's context; pts was
+ * allocated with chronos_alloc and holds capacity points.
+ */
+typedef struct CtsAggState
+{
+	ChronosMemOp *op;
+	cts_point  *pts;
+	size_t		npoints;
+	size_t		capacity;
+	bool		sorted;			/* pts[0..npoints) is in time order */
+	uint8		codec;			/* CTS_CODEC_*, 0 = the default */
+} CtsAggState;
+
+
+/* ----------------------------------------------------------------
+ *		Shared helpers
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * merge_runs
+ *		Stably merge a[0..na) and b[0..nb) into out.
+ */
+static void
+merge_runs(const cts_point *a, size_t na, const cts_point *b, size_t nb,
+		   cts_point *out)
+{
+	size_t		i = 0,
+				j = 0,
+				k = 0;
+
+	/* already in order: nothing to interleave */
+	if (na == 0 || nb == 0 || a[na - 1].ts <= b[0].ts)
+	{
+		memcpy(out, a, na * sizeof(cts_point));
+		memcpy(out + na, b, nb * sizeof(cts_point));
+		return;
+	}
+	while (i < na && j < nb)
+	{
+		/* <= keeps equal timestamps in input order */
+		if (a[i].ts <= b[j].ts)
+			out[k++] = a[i++];
+		else
+			out[k++] = b[j++];
+	}
+	if (i < na)
+		memcpy(out + k, a + i, (na - i) * sizeof(cts_point));
+	if (j < nb)
+		memcpy(out + k, b + j, (nb - j) * sizeof(cts_point));
+}
+
+/*
+ * chronos_sort_points
+ *		Sort pts[0..n) by timestamp, stably, in place.
+ *
+ * op: provides the merge buffer (n points), freed before returning.
+ *
+ * A sorted input costs one O(n) scan and no memory.  Otherwise runs of
+ * SORT_RUN points are insertion-sorted, then merged bottom-up between pts
+ * and the buffer.
+ */
+void
+chronos_sort_points(ChronosMemOp *op, cts_point *pts, size_t n)
+{
+	size_t		i;
+	size_t		lo;
+	size_t		width;
+	cts_point  *buf;
+	cts_point  *src;
+	cts_point  *dst;
+
+	for (i = 1; i < n; i++)
+		if (pts[i].ts < pts[i - 1].ts)
+			break;
+	if (i >= n)
+		return;
+
+	/* insertion sort of short runs */
+	for (lo = 0; lo < n; lo += SORT_RUN)
+	{
+		size_t		hi = Min(lo + SORT_RUN, n);
+
+		for (i = lo + 1; i < hi; i++)
+		{
+			cts_point	x = pts[i];
+			size_t		j = i;
+
+			while (j > lo && pts[j - 1].ts > x.ts)
+			{
+				pts[j] = pts[j - 1];
+				j--;
+			}
+			pts[j] = x;
+		}
+		if ((lo & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (n <= SORT_RUN)
+		return;
+
+	buf = (cts_point *) chronos_alloc(op, n * sizeof(cts_point), "sort buffer");
+	src = pts;
+	dst = buf;
+	for (width = SORT_RUN; width < n; width *= 2)
+	{
+		cts_point  *tmp;
+
+		for (lo = 0; lo < n; lo += 2 * width)
+		{
+			size_t		mid = Min(lo + width, n);
+			size_t		hi = Min(lo + 2 * width, n);
+
+			merge_runs(src + lo, mid - lo, src + mid, hi - mid, dst + lo);
+			CHECK_FOR_INTERRUPTS();
+		}
+		tmp = src;
+		src = dst;
+		dst = tmp;
+	}
+	if (src != pts)
+		memcpy(pts, src, n * sizeof(cts_point));
+	chronos_free(op, buf, n * sizeof(cts_point));
+}
+
+/*
+ * chronos_encode_points
+ *		Encode the sorted points pts[0..n) into a new compact_ts.
+ *
+ * op: the result is allocated (and reserved) in op's context.
+ * opts: encoder options (NULL for the defaults).
+ * status, bad_index: on a data error the codec reported (unsorted,
+ *		non-finite, off-grid, implausible summaries, bad layout) the result
+ *		is NULL, *status says which and *bad_index names the point where
+ *		the codec does; the caller reports it in its own terms.
+ *
+ * A series too large for one varlena raises ERRCODE_PROGRAM_LIMIT_EXCEEDED
+ * with a hint to store segments of chronos.chunk_size points.
+ */
+CompactTs *
+chronos_encode_points(ChronosMemOp *op, const cts_point *pts, size_t n,
+					  const cts_encode_opts *opts, cts_status *status,
+					  size_t *bad_index)
+{
+	size_t		size = 0;
+	size_t		len = 0;
+	cts_status	st;
+	CompactTs  *result;
+
+	*status = CTS_OK;
+	if (n > CTS_MAX_POINTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("series has %zu points, more than the maximum %u",
+						n, CTS_MAX_POINTS),
+				 errhint("Store the series as segments of chronos.chunk_size (now %d) points, one row each.",
+						 chronos_chunk_size)));
+
+	st = cts_encoded_size(pts, n, opts, &size, bad_index);
+	if (st == CTS_ERR_TOO_MANY_POINTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("series of %zu points is too large for one compact_ts value", n),
+				 errdetail_internal("%s", cts_strerror(st)),
+				 errhint("Store the series as segments of chronos.chunk_size (now %d) points, one row each.",
+						 chronos_chunk_size)));
+	if (st != CTS_OK)
+	{
+		*status = st;
+		return NULL;
+	}
+	if (size > CTS_MAX_PAYLOAD)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("compact_ts value would take %zu bytes, more than the maximum %zu",
+						size, CTS_MAX_PAYLOAD),
+				 errdetail("The series has %zu points.", n),
+				 errhint("Store the series as segments of chronos.chunk_size (now %d) points, one row each.",
+						 chronos_chunk_size)));
+
+	result = (CompactTs *) chronos_alloc(op, VARHDRSZ + size, "compact_ts value");
+	st = cts_encode(pts, n, opts, result->data, size, &len, bad_index);
+	if (st != CTS_OK)
+	{
+		chronos_free(op, result, VARHDRSZ + size);
+		*status = st;
+		return NULL;
+	}
+	if (len != size)
+		elog(ERROR, "compact_ts encoder wrote %zu bytes but sized %zu", len, size);
+	SET_VARSIZE(result, VARHDRSZ + len);
+
+#ifdef USE_ASSERT_CHECKING
+	Assert(cts_validate(result->data, len) == CTS_OK);
+#endif
+
+	return result;
+}
+
+/*
+ * chronos_report_nonfinite
+ *		Reject a NaN or infinite value.
+ *
+ * what: names the point, capitalized, e.g. "Element 3 of the value array".
+ */
+void
+chronos_report_nonfinite(double value, int64 ts, const char *what)
+{
+	char		tsbuf[CHRONOS_TIMESTAMP_BUFLEN];
+
+	chronos_format_timestamp(ts, tsbuf);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("compact_ts cannot store NaN or infinite values"),
+			 errdetail("%s, at %s, is %s.", what, tsbuf,
+					   isnan(value) ? "NaN" : (value > 0 ? "Infinity" : "-Infinity")),
+			 errhint("Filter them out first, e.g. WHERE v <> 'NaN' AND v NOT IN ('Infinity', '-Infinity').")));
+}
+
+/*
+ * report_encode_failure
+ *		A codec status the constructors cannot cause (they sort, and check
+ *		values themselves): an internal error.
+ */
+static void
+pg_attribute_noreturn()
+report_encode_failure(cts_status status)
+{
+	elog(ERROR, "compact_ts encoder failed: %s", cts_strerror(status));
+}
+
+
+/* ----------------------------------------------------------------
+ *		compact_ts(timestamptz[], float8[])
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * detoast_array
+ *		The array behind datum, flattened and detoasted into op's context if
+ *		it is not a plain inline array already; its size is reserved first.
+ *		reserved receives the bytes reserved (0 if used in place).
+ */
+static ArrayType *
+detoast_array(ChronosMemOp *op, Datum datum, Size *reserved)
+{
+	struct varlena *ptr = (struct varlena *) DatumGetPointer(datum);
+	MemoryContext oldcontext;
+	ArrayType  *result;
+	Size		size;
+
+	*reserved = 0;
+	if (!VARATT_IS_EXTENDED(ptr))
+		return (ArrayType *) ptr;
+
+	size = toast_raw_datum_size(datum);
+	chronos_reserve(op, size, "input array");
+	*reserved = size;
+	oldcontext = MemoryContextSwitchTo(chronos_op_context(op));
+	result = DatumGetArrayTypeP(datum);
+	MemoryContextSwitchTo(oldcontext);
+	return result;
+}
+
+/*
+ * free_array
+ *		Undo detoast_array.
+ */
+static void
+free_array(ChronosMemOp *op, Datum datum, ArrayType *arr, Size reserved)
+{
+	if ((Pointer) arr != DatumGetPointer(datum))
+		pfree(arr);
+	if (reserved > 0)
+		chronos_release(op, reserved);
+}
+
+/*
+ * first_null
+ *		0-based position of the first NULL element of a 1-D array that has
+ *		a null bitmap, or -1.
+ */
+static int
+first_null(ArrayType *arr, int n)
+{
+	bits8	   *bitmap = ARR_NULLBITMAP(arr);
+	int			i;
+
+	if (bitmap == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((bitmap[i / 8] & (1 << (i % 8))) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * check_array
+ *		One-dimensional (or empty), of the expected type; returns the
+ *		number of elements.  what names the array in messages.
+ */
+static int
+check_array(ArrayType *arr, Oid elemtype, const char *what)
+{
+	int			nitems;
+	int			null_at;
+
+	if (ARR_ELEMTYPE(arr) != elemtype)
+		elog(ERROR, "%s array has element type %u, expected %u",
+			 what, ARR_ELEMTYPE(arr), elemtype);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s array must be one-dimensional", what),
+				 errdetail("The %s array has %d dimensions.", what, ARR_NDIM(arr))));
+	nitems = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+
+	null_at = first_null(arr, nitems);
+	if (null_at >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("compact_ts cannot store NULL %ss", what),
+				 errdetail("Element %d of the %s array is NULL.", null_at + 1, what),
+				 errhint("Remove the NULL elements, or build the series with compact_ts_agg(), which skips NULLs.")));
+	return nitems;
+}
+
+/*
+ * codec_from_text
+ *		The codec a user named: 'quant16' (the default), 'gorilla', or
+ *		'lossless' (the best lossless codec, now gorilla).
+ */
+static uint8
+codec_from_text(text *name)
+{
+	const char *p = VARDATA_ANY(name);
+	size_t		len = VARSIZE_ANY_EXHDR(name);
+	char		lower[16];
+	uint8		codec = 0;
+	size_t		i;
+
+	/* names are case-insensitive, like SQL keywords */
+	if (len < sizeof(lower))
+	{
+		for (i = 0; i < len; i++)
+			lower[i] = pg_ascii_tolower((unsigned char) p[i]);
+		if (len == 8 && memcmp(lower, "lossless", 8) == 0)
+			return CTS_CODEC_GORILLA;
+		codec = cts_codec_from_name(lower, len);
+	}
+	if (codec == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown compact_ts codec: \"%s\"", text_to_cstring(name)),
+				 errhint("Use 'quant16' (the default: 16-bit quantization with a measured error bound) or 'lossless' (bit-exact values, also known as 'gorilla').")));
+	return codec;
+}
+
+/*
+ * compact_ts(timestamptz[], float8[]) -> compact_ts
+ * compact_ts(timestamptz[], float8[], codec text) -> compact_ts
+ *
+ * Pairs the two arrays element by element.  Both must be one-dimensional
+ * (or empty) and of the same length, without NULLs; values must be finite.
+ * Points are sorted by time, stably, so duplicate timestamps keep the order
+ * of the arrays.  Two empty arrays give the empty series.
+ *
+ * The result lives in a "chronos encode" op under the caller's context; the
+ * point array is freed before returning.
+ */
+Datum
+compact_ts_from_arrays(PG_FUNCTION_ARGS)
+{
+	ArrayType  *ts_arr;
+	ArrayType  *v_arr;
+	Size		ts_reserved;
+	Size		v_reserved;
+	int			n_ts;
+	int			n_v;
+	const TimestampTz *tsv;
+	const float8 *vv;
+	ChronosMemOp *op;
+	cts_point  *pts = NULL;
+	CompactTs  *result;
+	cts_status	st;
+	size_t		bad;
+	int			i;
+	cts_encode_opts opts;
+
+	memset(&opts, 0, sizeof(opts));
+	if (PG_NARGS() > 2)
+		opts.codec = codec_from_text(PG_GETARG_TEXT_PP(2));
+
+	op = chronos_op_begin(CurrentMemoryContext, "chronos encode",
+						  CHRONOS_MEM_WORK);
+	ts_arr = detoast_array(op, PG_GETARG_DATUM(0), &ts_reserved);
+	v_arr = detoast_array(op, PG_GETARG_DATUM(1), &v_reserved);
+
+	n_ts = check_array(ts_arr, TIMESTAMPTZOID, "timestamp");
+	n_v = check_array(v_arr, FLOAT8OID, "value");
+	if (n_ts != n_v)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("timestamp and value arrays have different lengths"),
+				 errdetail("The timestamp array has %d elements, the value array %d.",
+						   n_ts, n_v)));
+
+	/*
+	 * No NULLs, fixed-width 8-byte elements: the data is a plain C array
+	 * right after the header (ARR_DATA_PTR, without its signed/unsigned
+	 * mix that -Wextra warns about).
+	 */
+	tsv = (const TimestampTz *) ((const char *) ts_arr +
+								 ARR_OVERHEAD_NONULLS(ARR_NDIM(ts_arr)));
+	vv = (const float8 *) ((const char *) v_arr +
+						   ARR_OVERHEAD_NONULLS(ARR_NDIM(v_arr)));
+
+	if (n_ts > 0)
+		pts = (cts_point *) chronos_alloc(op, (Size) n_ts * sizeof(cts_point),
+										  "points");
+	for (i = 0; i < n_ts; i++)
+	{
+		if (!isfinite(vv[i]))
+		{
+			char	   *what = psprintf("Element %d of the value array", i + 1);
+
+			chronos_report_nonfinite(vv[i], tsv[i], what);
+		}
+		pts[i].ts = tsv[i];
+		pts[i].value = vv[i];
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+
+	chronos_sort_points(op, pts, n_ts);
+	result = chronos_encode_points(op, pts, n_ts, &opts, &st, &bad);
+	if (result == NULL)
+		report_encode_failure(st);
+	if (pts != NULL)
+		chronos_free(op, pts, (Size) n_ts * sizeof(cts_point));
+	free_array(op, PG_GETARG_DATUM(0), ts_arr, ts_reserved);
+	free_array(op, PG_GETARG_DATUM(1), v_arr, v_reserved);
+
+	PG_RETURN_COMPACT_TS_P(result);
+}
+
+
+/* ----------------------------------------------------------------
+ *		compact_ts_agg(timestamptz, float8)
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * agg_state_create
+ *		A new, empty state with room for capacity points, in a new
+ *		"chronos aggregate" op under parent.
+ */
+static CtsAggState *
+agg_state_create(MemoryContext parent, size_t capacity)
+{
+	ChronosMemOp *op;
+	CtsAggState *state;
+
+	op = chronos_op_begin(parent, "chronos aggregate", CHRONOS_MEM_WORK);
+	state = (CtsAggState *) MemoryContextAllocZero(chronos_op_context(op),
+												   sizeof(CtsAggState));
+	state->op = op;
+	state->capacity = Max(capacity, 1);
+	state->pts = (cts_point *) chronos_alloc(op,
+											 state->capacity * sizeof(cts_point),
+											 "aggregate state");
+	state->npoints = 0;
+	state->sorted = true;
+	return state;
+}
+
+/*
+ * agg_state_reserve
+ *		Make room for need points, doubling the capacity.
+ */
+static void
+agg_state_reserve(CtsAggState *state, size_t need)
+{
+	size_t		newcap;
+
+	if (need <= state->capacity)
+		return;
+	if (need > CTS_MAX_POINTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("series has more than %u points, the most one compact_ts value can hold",
+						CTS_MAX_POINTS),
+				 errhint("Store the series as segments of chronos.chunk_size (now %d) points, e.g. by grouping on the point's position divided by the chunk size.",
+						 chronos_chunk_size)));
+	newcap = state->capacity;
+	while (newcap < need)
+		newcap *= 2;
+	newcap = Min(newcap, (size_t) CTS_MAX_POINTS);
+	state->pts = (cts_point *) chronos_realloc(state->op, state->pts,
+											   state->capacity * sizeof(cts_point),
+											   newcap * sizeof(cts_point),
+											   "aggregate state");
+	state->capacity = newcap;
+}
+
+/*
+ * agg_state_append
+ *		Append pts[0..n) to state, keeping track of sortedness.
+ */
+static void
+agg_state_append(CtsAggState *state, const cts_point *pts, size_t n,
+				 bool sorted)
+{
+	if (n == 0)
+		return;
+	agg_state_reserve(state, state->npoints + n);
+	if (!sorted ||
+		(state->npoints > 0 && pts[0].ts < state->pts[state->npoints - 1].ts))
+		state->sorted = false;
+	memcpy(state->pts + state->npoints, pts, n * sizeof(cts_point));
+	state->npoints += n;
+}
+
+/*
+ * compact_ts_agg_transfn(internal, timestamptz, float8) -> internal
+ * compact_ts_agg_transfn(internal, timestamptz, float8, text) -> internal
+ *
+ * Not STRICT: a row whose timestamp or value is NULL is skipped here, and
+ * the state is created on the first row that is not.  The codec, when
+ * given, must be the same on every row of a group and not NULL.
+ */
+Datum
+compact_ts_agg_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	CtsAggState *state;
+	TimestampTz ts;
+	float8		value;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "compact_ts_agg_transfn called in non-aggregate context");
+
+	state = PG_ARGISNULL(0) ? NULL : (CtsAggState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (state == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(state);
+	}
+
+	ts = PG_GETARG_TIMESTAMPTZ(1);
+	value = PG_GETARG_FLOAT8(2);
+	if (!isfinite(value))
+		chronos_report_nonfinite(value, ts, "An input value");
+
+	if (state == NULL)
+	{
+		state = agg_state_create(aggcontext, AGG_INITIAL_POINTS);
+		if (PG_NARGS() > 3)
+		{
+			if (PG_ARGISNULL(3))
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("compact_ts codec must not be NULL")));
+			state->codec = codec_from_text(PG_GETARG_TEXT_PP(3));
+		}
+	}
+	else if (PG_NARGS() > 3 &&
+			 (PG_ARGISNULL(3) ||
+			  codec_from_text(PG_GETARG_TEXT_PP(3)) != state->codec))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("compact_ts_agg codec must be the same for all rows of a group")));
+	if (state->npoints == state->capacity)
+		agg_state_reserve(state, state->npoints + 1);
+	if (state->npoints > 0 && ts < state->pts[state->npoints - 1].ts)
+		state->sorted = false;
+	state->pts[state->npoints].ts = ts;
+	state->pts[state->npoints].value = value;
+	state->npoints++;
+
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * compact_ts_agg_combinefn(internal, internal) -> internal
+ *
+ * Appends the second state's points to the first.  Either may be NULL (a
+ * worker that saw no rows for the group).  When the first is NULL, the
+ * second is copied into a new state in the aggregate context: it may live
+ * in a shorter-lived context (the deserializer's).
+ */
+Datum
+compact_ts_agg_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	CtsAggState *state1;
+	CtsAggState *state2;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "compact_ts_agg_combinefn called in non-aggregate context");
+
+	state1 = PG_ARGISNULL(0) ? NULL : (CtsAggState *) PG_GETARG_POINTER(0);
+	state2 = PG_ARGISNULL(1) ? NULL : (CtsAggState *) PG_GETARG_POINTER(1);
+
+	if (state2 == NULL || state2->npoints == 0)
+	{
+		if (state1 == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(state1);
+	}
+	if (state1 == NULL)
+	{
+		state1 = agg_state_create(aggcontext, state2->npoints);
+		state1->sorted = state2->sorted;
+		state1->codec = state2->codec;
+	}
+	else if (state1->codec != state2->codec)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("compact_ts_agg codec must be the same for all rows of a group")));
+	agg_state_append(state1, state2->pts, state2->npoints, state2->sorted);
+
+	PG_RETURN_POINTER(state1);
+}
+
+/*
+ * compact_ts_agg_serialfn(internal) -> bytea
+ *
+ * The point count, then the points (see the file header).  The bytea is
+ * allocated in a "chronos aggregate" op under the caller's context.
+ */
+Datum
+compact_ts_agg_serialfn(PG_FUNCTION_ARGS)
+{
+	CtsAggState *state = (CtsAggState *) PG_GETARG_POINTER(0);
+	ChronosMemOp *op;
+	int64		count = (int64) state->npoints;
+	Size		size;
+	bytea	   *result;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "compact_ts_agg_serialfn called in non-aggregate context");
+
+	if (state->npoints > (CTS_MAX_PAYLOAD - AGG_SERIAL_HEADER) / sizeof(cts_point))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("compact_ts_agg state of %zu points is too large to pass between parallel processes",
+						state->npoints),
+				 errdetail("A serialized state is limited to %zu points.",
+						   (CTS_MAX_PAYLOAD - AGG_SERIAL_HEADER) / sizeof(cts_point)),
+				 errhint("Store the series as segments of chronos.chunk_size (now %d) points, or SET max_parallel_workers_per_gather = 0.",
+						 chronos_chunk_size)));
+	size = AGG_SERIAL_HEADER + state->npoints * sizeof(cts_point);
+
+	op = chronos_op_begin(CurrentMemoryContext, "chronos aggregate",
+						  CHRONOS_MEM_WORK);
+	result = (bytea *) chronos_alloc(op, VARHDRSZ + size, "serialized aggregate state");
+	SET_VARSIZE(result, VARHDRSZ + size);
+	memset(VARDATA(result), 0, AGG_SERIAL_HEADER);
+	memcpy(VARDATA(result), &count, sizeof(count));
+	VARDATA(result)[sizeof(int64)] = (char) state->codec;
+	if (state->npoints > 0)
+		memcpy(VARDATA(result) + AGG_SERIAL_HEADER, state->pts,
+			   state->npoints * sizeof(cts_point));
+
+	PG_RETURN_BYTEA_P(result);
+}
+
+/*
+ * compact_ts_agg_deserialfn(bytea, internal) -> internal
+ *
+ * Checks that the length matches the count and that every value is
+ * finite; the new state lives in the current (per-input-tuple) context.
+ */
+Datum
+compact_ts_agg_deserialfn(PG_FUNCTION_ARGS)
+{
+	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
+	const char *data = VARDATA_ANY(raw);
+	size_t		len = VARSIZE_ANY_EXHDR(raw);
+	int64		count;
+	CtsAggState *state;
+	size_t		i;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "compact_ts_agg_deserialfn called in non-aggregate context");
+
+	if (len < AGG_SERIAL_HEADER)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid compact_ts_agg state"),
+				 errdetail("The serialized state has %zu bytes, fewer than its %zu-byte header.",
+						   len, AGG_SERIAL_HEADER)));
+	memcpy(&count, data, sizeof(count));
+	if (count < 0 || count > (int64) CTS_MAX_POINTS ||
+		len - AGG_SERIAL_HEADER != (size_t) count * sizeof(cts_point))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid compact_ts_agg state"),
+				 errdetail("The serialized state declares " INT64_FORMAT " points but has %zu bytes.",
+						   count, len)));
+
+	if ((uint8) data[sizeof(int64)] != 0 &&
+		cts_codec_name((uint8) data[sizeof(int64)]) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid compact_ts_agg state"),
+				 errdetail("The serialized state names unknown codec %d.",
+						   (int) (uint8) data[sizeof(int64)])));
+
+	state = agg_state_create(CurrentMemoryContext, (size_t) count);
+	state->codec = (uint8) data[sizeof(int64)];
+	if (count > 0)
+		memcpy(state->pts, data + AGG_SERIAL_HEADER, (size_t) count * sizeof(cts_point));
+	state->npoints = (size_t) count;
+	for (i = 0; i < state->npoints; i++)
+	{
+		if (!isfinite(state->pts[i].value))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("invalid compact_ts_agg state"),
+					 errdetail("Point %zu of the serialized state is not finite.", i + 1)));
+		if (i > 0 && state->pts[i].ts < state->pts[i - 1].ts)
+			state->sorted = false;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * compact_ts_agg_finalfn(internal) -> compact_ts
+ *
+ * NULL when no row had both a timestamp and a value.  Sorts the state in
+ * place if it is not sorted yet (then marks it sorted, so a repeated call
+ * does not sort again) and encodes it.  The state stays valid.  The result
+ * lives in a "chronos encode" op under the caller's context.
+ */
+Datum
+compact_ts_agg_finalfn(PG_FUNCTION_ARGS)
+{
+	CtsAggState *state;
+	ChronosMemOp *op;
+	CompactTs  *result;
+	cts_status	st;
+	size_t		bad;
+	cts_encode_opts opts;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "compact_ts_agg_finalfn called in non-aggregate context");
+
+	state = PG_ARGISNULL(0) ? NULL : (CtsAggState *) PG_GETARG_POINTER(0);
+	if (state == NULL || state->npoints == 0)
+		PG_RETURN_NULL();
+
+	if (!state->sorted)
+	{
+		chronos_sort_points(state->op, state->pts, state->npoints);
+		state->sorted = true;
+	}
+
+	op = chronos_op_begin(CurrentMemoryContext, "chronos encode",
+						  CHRONOS_MEM_WORK);
+	memset(&opts, 0, sizeof(opts));
+	opts.codec = state->codec;
+	result = chronos_encode_points(op, state->pts, state->npoints, &opts,
+								   &st, &bad);
+	if (result == NULL)
+		report_encode_failure(st);
+
+	PG_RETURN_COMPACT_TS_P(result);
+}

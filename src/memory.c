@@ -1,0 +1,846 @@
+/*-------------------------------------------------------------------------
+ *
+ * memory.c
+ *	  chronos's memory manager: per-operation contexts, reservations
+ *	  against chronos.max_memory_mb, statistics, and the SQL functions
+ *	  that report them.
+ *
+ * Design
+ * ------
+ * chronos must never be the reason a backend runs out of memory, and it
+ * must say no itself, with a clear error, before PostgreSQL's allocator or
+ * the kernel has to.  Three ideas carry this file.
+ *
+ * 1. Operations own contexts.  Every piece of work whose memory grows with
+ *	  the data (an aggregate's transition state, a decode buffer, the text of
+ *	  a large value, a file window, the cache) is a ChronosMemOp: a named
+ *	  AllocSet context created under the caller's context, with the op's own
+ *	  bookkeeping allocated inside it.  PostgreSQL frees that context with
+ *	  its parent, so whatever ends the query (a normal end, an ERROR, a
+ *	  cancel, ROLLBACK TO SAVEPOINT, a LIMIT that stops early) frees the
+ *	  op's memory without any help from chronos.
+ *
+ * 2. Reservations, not measurements.  The limit is checked against bytes
+ *	  that callers reserve before they allocate (chronos_reserve, or
+ *	  chronos_alloc/chronos_realloc which reserve and allocate in one go).
+ *	  Measuring contexts instead (MemoryContextMemAllocated) would cost a
+ *	  walk over every block on every check and would only tell us about
+ *	  memory after it was taken; a reservation is O(1) and happens first, so
+ *	  a request that would cross the limit fails before a byte is allocated.
+ *	  Callers reserve buffers and chunks, never single points, so the
+ *	  accounting costs one comparison and one addition per buffer growth
+ *	  and nothing in the per-point loops.
+ *
+ * 3. The accounting dies with the memory.  Each op registers a memory
+ *	  context reset callback on its own context.  When the context goes
+ *	  away, for whatever reason, the callback subtracts the op's reserved
+ *	  bytes from the backend's totals and unlinks the op from the list of
+ *	  live ops.  The invariant
+ *
+ *		used == sum of reserved bytes over the live ops
+ *		cache_used == the same sum over the live CHRONOS_MEM_CACHE ops
+ *
+ *	  therefore holds after any ERROR, not only on the happy path; assert
+ *	  builds check it on every reservation (check_accounting).
+ *
+ * What the limit covers.  chronos.max_memory_mb bounds the bytes chronos
+ * reserves in one process: work memory of all live operations plus the
+ * cache.  It does not cover PostgreSQL's own memory (executor state, the
+ * tuples an aggregate reads, a sort or hash table below chronos, catalog
+ * caches), nor small fixed-size allocations chronos makes outside an op.
+ * Those are a bounded, data-independent overhead; test/memory_sessions.sh
+ * measures it and the README documents it.  The limit is per process: a
+ * parallel query may reserve up to the limit in the leader and in each
+ * worker.  A SET takes effect at the next reservation; lowering the limit
+ * below what is already reserved frees nothing, but the next reservation
+ * fails.
+ *
+ * Allocations may be larger than PostgreSQL's 1 GB palloc limit
+ * (MCXT_ALLOC_HUGE, repalloc_huge): within chronos.max_memory_mb, chronos's
+ * limit is the only one.  A request no allocator could satisfy (more than
+ * MaxAllocHugeSize, or an overflowed size computation) is
+ * ERRCODE_PROGRAM_LIMIT_EXCEEDED; a real allocation failure is still
+ * ERRCODE_OUT_OF_MEMORY, and its reservation is handed back first.
+ *
+ * Growth by repalloc_huge is accounted at the new size.  glibc moves large
+ * blocks with mremap, so growing an array does not briefly hold the old and
+ * the new copy; the reservation matches what the process really holds.
+ *
+ * Chunk sizes.  chronos_optimal_chunk_points() turns what is left of the
+ * limit into a number of points per chunk; the rule is documented at the
+ * function, and chronos_optimal_chunk_size() applies it with the cost of
+ * building a compact_ts.
+ *
+ * Logging.  With chronos.log_memory every reservation of 1 MB or more and
+ * the peak of every operation, when it ends, are logged at LOG; without it
+ * the same messages are emitted at DEBUG1.
+ *
+ * Copyright (c) 2026, chronos developers
+ *
+ * IDENTIFICATION
+ *	  src/memory.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/ilist.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+#include "utils/tuplestore.h"
+
+#include "codec/codec.h"
+#include "memory.h"
+
+/*
+ * Reservations of at least this many bytes are logged (at LOG with
+ * chronos.log_memory, else at DEBUG1).
+ */
+#define CHRONOS_LOG_THRESHOLD	((Size) 1024 * 1024)
+
+/*
+ * Cost of building a compact_ts, in bytes per point, as used by
+ * chronos_optimal_chunk_size():
+ *	 16  the point in the builder's array (int64 timestamp + float8 value)
+ *	 16  growth slack: the array doubles, so it may be up to twice the points
+ *	 16  the stable sort's merge buffer (one more point array)
+ *	 12  the encoded output at worst: a 2-byte code plus a 10-byte varint
+ *		 per point (a regular series costs about 2 bytes), plus the block
+ *		 index (64 bytes per 1024 points), rounded up
+ *	----
+ *	 60, rounded up to 64.
+ */
+#define CHRONOS_BUILD_BYTES_PER_POINT	64
+
+/*
+ * Bounds of chronos_optimal_chunk_points(): never fewer points than one
+ * codec block (smaller chunks waste index and header space and are not a
+ * way to save memory), never more than chronos.chunk_size allows, so the
+ * result can always be SET as chronos.chunk_size.
+ */
+#define CHRONOS_MIN_CHUNK_POINTS	((int64) CTS_DEFAULT_BLOCK_POINTS)
+#define CHRONOS_MAX_CHUNK_POINTS	((int64) 100000000)
+
+/* Share of what is left of the limit that one chunk may plan to use. */
+#define CHRONOS_CHUNK_BUDGET_DIVISOR	2
+
+/* GUC variables */
+int			chronos_max_memory_mb = 512;
+int			chronos_chunk_size = 10000;
+int			chronos_cache_size_mb = 64;
+bool		chronos_log_memory = false;
+
+/*
+ * An operation.  It lives in its own context (context), which it describes;
+ * the reset callback (cb) on that context gives back its reservation.
+ */
+struct ChronosMemOp
+{
+	dlist_node	node;			/* in live_ops */
+	MemoryContext context;		/* the op's context; the op lives in it */
+	ChronosMemKind kind;
+	Size		reserved;		/* bytes reserved now */
+	Size		peak;			/* most bytes reserved at once */
+	bool		ended;			/* chronos_op_end was called */
+	MemoryContextCallback cb;
+};
+
+/* Backend-wide accounting (see the invariant in the file header). */
+static Size used_bytes = 0;
+static Size cache_bytes = 0;
+static Size peak_bytes = 0;
+static dlist_head live_ops = DLIST_STATIC_INIT(live_ops);
+
+/* The long-lived "chronos" context, created on first use. */
+static MemoryContext chronos_context = NULL;
+
+PG_FUNCTION_INFO_V1(chronos_memory_stats);
+PG_FUNCTION_INFO_V1(chronos_memory_reset_peak);
+PG_FUNCTION_INFO_V1(chronos_optimal_chunk_size);
+PG_FUNCTION_INFO_V1(chronos_memory_contexts);
+
+static void chronos_op_reset_callback(void *arg);
+
+/*
+ * check_accounting
+ *		Assert the invariant between the backend totals and the live ops.
+ *
+ * O(live ops), which is a handful; assert builds only.
+ */
+static void
+check_accounting(void)
+{
+#ifdef USE_ASSERT_CHECKING
+	Size		sum = 0;
+	Size		cache_sum = 0;
+	dlist_iter	iter;
+
+	dlist_foreach(iter, &live_ops)
+	{
+		ChronosMemOp *op = dlist_container(ChronosMemOp, node, iter.cur);
+
+		Assert(op->reserved <= op->peak);
+		sum += op->reserved;
+		if (op->kind == CHRONOS_MEM_CACHE)
+			cache_sum += op->reserved;
+	}
+	Assert(sum == used_bytes);
+	Assert(cache_sum == cache_bytes);
+	Assert(used_bytes <= peak_bytes);
+#endif
+}
+
+/*
+ * mem_level
+ *		Log level of chronos's memory messages: LOG when chronos.log_memory
+ *		is on, DEBUG1 otherwise.
+ */
+static inline int
+mem_level(void)
+{
+	return chronos_log_memory ? LOG : DEBUG1;
+}
+
+/*
+ * bytes_to_mb
+ *		Bytes as (fractional) megabytes, the unit of the SQL statistics.
+ */
+static inline float8
+bytes_to_mb(Size bytes)
+{
+	return (float8) bytes / (1024.0 * 1024.0);
+}
+
+/*
+ * chronos_memory_init
+ *		Define chronos's memory settings.  Called once from _PG_init, before
+ *		MarkGUCPrefixReserved("chronos").
+ */
+void
+chronos_memory_init(void)
+{
+	DefineCustomIntVariable("chronos.max_memory_mb",
+							"Limit on the memory chronos reserves in one backend.",
+							"Covers every allocation of chronos that grows with the data: "
+							"aggregate state, decode and sort buffers, text output, file "
+							"windows and the cache.  It is checked before the memory is "
+							"allocated; a request that would cross it fails with SQLSTATE "
+							"53400.  Each process counts separately, so a parallel query may "
+							"use this much in the leader and in each worker.  A change takes "
+							"effect at the next reservation.",
+							&chronos_max_memory_mb,
+							512,
+							1,
+							1048576,
+							PGC_USERSET,
+							GUC_UNIT_MB,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("chronos.chunk_size",
+							"Number of points per chunk when chronos splits large work into segments.",
+							"Large series are stored as segments of this many points, one "
+							"row each, so that no single value or buffer has to hold the "
+							"whole series.  chronos_optimal_chunk_size() suggests a value "
+							"that fits the current memory limit.",
+							&chronos_chunk_size,
+							10000,
+							100,
+							(int) CHRONOS_MAX_CHUNK_POINTS,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("chronos.cache_size_mb",
+							"Memory the per-backend chronos cache may hold.",
+							"0 disables the cache.  The cache's memory also counts against "
+							"chronos.max_memory_mb.",
+							&chronos_cache_size_mb,
+							64,
+							0,
+							1048576,
+							PGC_USERSET,
+							GUC_UNIT_MB,
+							NULL, NULL, NULL);
+
+	/*
+	 * PGC_SUSET like PostgreSQL's own log_* settings (log_temp_files): it
+	 * writes to the server log, which an ordinary user should not be able to
+	 * flood.
+	 */
+	DefineCustomBoolVariable("chronos.log_memory",
+							 "Logs chronos memory reservations of 1 MB or more and the peak of each operation.",
+							 "Messages go to the server log at level LOG.  When off, the same "
+							 "messages are emitted at DEBUG1.",
+							 &chronos_log_memory,
+							 false,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+}
+
+/*
+ * chronos_long_lived_context
+ *		The "chronos" context, a child of TopMemoryContext, for state that
+ *		lives as long as the backend (the cache).  Created on first use.
+ *
+ * Memory allocated here directly is not accounted; allocations that grow
+ * with the data belong to a CHRONOS_MEM_CACHE op created under it.
+ */
+MemoryContext
+chronos_long_lived_context(void)
+{
+	if (chronos_context == NULL)
+		chronos_context = AllocSetContextCreate(TopMemoryContext,
+												"chronos",
+												ALLOCSET_SMALL_SIZES);
+	return chronos_context;
+}
+
+/*
+ * chronos_op_begin
+ *		Begin an operation whose memory counts against chronos.max_memory_mb.
+ *
+ * parent: the context the op's memory lives under: the aggregate context
+ *		for an aggregate's state, the per-query or per-call context for a
+ *		function, chronos_long_lived_context() for the cache.  NULL means
+ *		CurrentMemoryContext.
+ * name: a string that outlives the op (a constant), shown as the context's
+ *		name in pg_backend_memory_contexts and chronos_memory_contexts().
+ *
+ * Returns the op, allocated in its own new context (a child of parent).
+ * The op ends when that context is deleted: by chronos_op_end, or with its
+ * parent at the end of the query or on an ERROR.  Callers must not reset
+ * the op's context themselves: the op lives in it.
+ */
+ChronosMemOp *
+chronos_op_begin(MemoryContext parent, const char *name, ChronosMemKind kind)
+{
+	MemoryContext context;
+	ChronosMemOp *op;
+
+	if (parent == NULL)
+		parent = CurrentMemoryContext;
+	Assert(MemoryContextIsValid(parent));
+	Assert(name != NULL);
+	Assert(kind == CHRONOS_MEM_WORK || kind == CHRONOS_MEM_CACHE);
+
+	/*
+	 * AllocSetContextCreateInternal rather than the AllocSetContextCreate
+	 * macro: the macro insists on a literal, and the name is our caller's
+	 * constant.
+	 */
+	context = AllocSetContextCreateInternal(parent, name,
+											ALLOCSET_DEFAULT_SIZES);
+
+	op = (ChronosMemOp *) MemoryContextAllocZero(context, sizeof(ChronosMemOp));
+	op->context = context;
+	op->kind = kind;
+	op->reserved = 0;
+	op->peak = 0;
+	op->ended = false;
+	op->cb.func = chronos_op_reset_callback;
+	op->cb.arg = op;
+
+	/* Nothing below can fail, so the op is never half-registered. */
+	MemoryContextRegisterResetCallback(context, &op->cb);
+	dlist_push_tail(&live_ops, &op->node);
+
+	return op;
+}
+
+/*
+ * chronos_op_reset_callback
+ *		Memory context reset callback of an op's context: give the op's
+ *		reservation back to the backend and forget the op.
+ *
+ * Runs whenever the context goes away, including during transaction abort,
+ * so it does nothing that can fail except emit a log message (which
+ * PostgreSQL itself does during abort, for temporary files).  The op's
+ * memory is still valid here: callbacks run before the context is freed.
+ */
+static void
+chronos_op_reset_callback(void *arg)
+{
+	ChronosMemOp *op = (ChronosMemOp *) arg;
+
+	Assert(used_bytes >= op->reserved);
+	used_bytes -= op->reserved;
+	if (op->kind == CHRONOS_MEM_CACHE)
+	{
+		Assert(cache_bytes >= op->reserved);
+		cache_bytes -= op->reserved;
+	}
+	dlist_delete(&op->node);
+
+	if (op->peak > 0 && message_level_is_interesting(mem_level()))
+		ereport(mem_level(),
+				(errmsg("chronos operation \"%s\" %s, peak %zu bytes",
+						op->context->name,
+						op->ended ? "ended" : "released by its context",
+						op->peak),
+				 errhidestmt(true)));
+
+	op->reserved = 0;
+	check_accounting();
+}
+
+/*
+ * chronos_op_end
+ *		End an operation before its parent context goes away: log its peak
+ *		(chronos.log_memory, else DEBUG1) and free its context and every
+ *		byte allocated in it.  op may be NULL (no-op).
+ */
+void
+chronos_op_end(ChronosMemOp *op)
+{
+	if (op == NULL)
+		return;
+	op->ended = true;
+	/* the reset callback gives the reservation back and logs the peak */
+	MemoryContextDelete(op->context);
+}
+
+/*
+ * chronos_op_context
+ *		The op's context, for allocations the caller makes itself (after
+ *		chronos_reserve) and for PostgreSQL allocations made on the op's
+ *		behalf.
+ */
+MemoryContext
+chronos_op_context(ChronosMemOp *op)
+{
+	Assert(op != NULL);
+	return op->context;
+}
+
+/*
+ * chronos_op_reserved
+ *		Bytes the op has reserved now.
+ */
+Size
+chronos_op_reserved(ChronosMemOp *op)
+{
+	Assert(op != NULL);
+	return op->reserved;
+}
+
+/*
+ * chronos_reserve
+ *		Reserve bytes for op against chronos.max_memory_mb, before the
+ *		memory is allocated.
+ *
+ * what: the purpose, for the error detail and the log ("aggregate state").
+ *
+ * Raises ERRCODE_CONFIGURATION_LIMIT_EXCEEDED (53400) if the reservation
+ * would take this backend's chronos memory past the limit, and
+ * ERRCODE_PROGRAM_LIMIT_EXCEEDED (54000) for a request no allocator could
+ * satisfy (usually an overflowed size computation).  On error nothing is
+ * reserved.
+ */
+void
+chronos_reserve(ChronosMemOp *op, Size bytes, const char *what)
+{
+	Size		limit = chronos_memory_limit();
+
+	Assert(op != NULL);
+	if (what == NULL)
+		what = "data";
+
+	if (bytes > MaxAllocHugeSize || used_bytes > MaxAllocHugeSize - bytes)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("chronos cannot allocate %zu bytes for %s", bytes, what),
+				 errdetail("Operation \"%s\" requested more than the largest possible allocation (%zu bytes).",
+						   op->context->name, (Size) MaxAllocHugeSize),
+				 errhint("Process the data in segments of chronos.chunk_size points.")));
+
+	if (used_bytes + bytes > limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("chronos memory limit exceeded (chronos.max_memory_mb = %d MB)",
+						chronos_max_memory_mb),
+				 errdetail("Operation \"%s\" requested %zu bytes for %s; chronos already uses %zu bytes of its %zu-byte limit in this backend.",
+						   op->context->name, bytes, what, used_bytes, limit),
+				 errhint("Raise chronos.max_memory_mb, or process the data in segments of chronos.chunk_size (now %d) points; chronos_optimal_chunk_size() suggests a size that fits.",
+						 chronos_chunk_size)));
+
+	op->reserved += bytes;
+	if (op->reserved > op->peak)
+		op->peak = op->reserved;
+	used_bytes += bytes;
+	if (op->kind == CHRONOS_MEM_CACHE)
+		cache_bytes += bytes;
+	if (used_bytes > peak_bytes)
+		peak_bytes = used_bytes;
+
+	if (bytes >= CHRONOS_LOG_THRESHOLD && message_level_is_interesting(mem_level()))
+		ereport(mem_level(),
+				(errmsg("chronos operation \"%s\" reserved %zu bytes for %s",
+						op->context->name, bytes, what),
+				 errdetail("The operation holds %zu bytes; chronos uses %zu of %zu bytes in this backend.",
+						   op->reserved, used_bytes, limit),
+				 errhidestmt(true)));
+
+	check_accounting();
+}
+
+/*
+ * chronos_release
+ *		Give back bytes the op reserved, after freeing the memory (or when
+ *		PostgreSQL memory reserved on the op's behalf was freed).
+ *
+ * Releasing more than the op holds is a bug in the caller.
+ */
+void
+chronos_release(ChronosMemOp *op, Size bytes)
+{
+	Assert(op != NULL);
+	if (bytes > op->reserved)
+		elog(ERROR, "chronos operation \"%s\" releases %zu bytes but holds only %zu",
+			 op->context->name, bytes, op->reserved);
+
+	op->reserved -= bytes;
+	used_bytes -= bytes;
+	if (op->kind == CHRONOS_MEM_CACHE)
+		cache_bytes -= bytes;
+
+	check_accounting();
+}
+
+/*
+ * out_of_memory
+ *		A real allocation failure after a successful reservation: the
+ *		reservation has been given back; report like PostgreSQL does.
+ */
+static void
+out_of_memory(ChronosMemOp *op, Size bytes, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OUT_OF_MEMORY),
+			 errmsg("out of memory"),
+			 errdetail("Failed on request of size %zu for %s in memory context \"%s\".",
+					   bytes, what ? what : "data", op->context->name)));
+}
+
+/*
+ * chronos_alloc_flags
+ *		Reserve bytes and allocate them in the op's context with flags
+ *		(MCXT_ALLOC_ZERO or 0); huge allocations allowed.
+ */
+static void *
+chronos_alloc_flags(ChronosMemOp *op, Size bytes, const char *what, int flags)
+{
+	void	   *ptr;
+
+	chronos_reserve(op, bytes, what);
+	ptr = MemoryContextAllocExtended(op->context, bytes,
+									 flags | MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+	if (ptr == NULL)
+	{
+		chronos_release(op, bytes);
+		out_of_memory(op, bytes, what);
+	}
+	return ptr;
+}
+
+/*
+ * chronos_alloc
+ *		Reserve bytes and allocate them in the op's context.
+ *
+ * Returns memory in the op's context; free it with chronos_free (or let it
+ * go with the op).  Sizes past PostgreSQL's 1 GB palloc limit are allowed.
+ */
+void *
+chronos_alloc(ChronosMemOp *op, Size bytes, const char *what)
+{
+	return chronos_alloc_flags(op, bytes, what, 0);
+}
+
+/*
+ * chronos_alloc0
+ *		As chronos_alloc, zero-filled.
+ */
+void *
+chronos_alloc0(ChronosMemOp *op, Size bytes, const char *what)
+{
+	return chronos_alloc_flags(op, bytes, what, MCXT_ALLOC_ZERO);
+}
+
+/*
+ * chronos_realloc
+ *		Grow or shrink a block allocated with chronos_alloc.
+ *
+ * ptr: the block (NULL: allocate newbytes, oldbytes must be 0).
+ * oldbytes: what was reserved for it.
+ *
+ * A growth reserves the difference first, so on a limit error the old
+ * block is untouched and still reserved.  A shrink gives the difference
+ * back after the block has shrunk.  Returns the (possibly moved) block, in
+ * the context it was allocated in.
+ */
+void *
+chronos_realloc(ChronosMemOp *op, void *ptr, Size oldbytes, Size newbytes,
+				const char *what)
+{
+	void	   *result;
+
+	Assert(op != NULL);
+	if (ptr == NULL)
+	{
+		Assert(oldbytes == 0);
+		return chronos_alloc(op, newbytes, what);
+	}
+	Assert(GetMemoryChunkContext(ptr) == op->context);
+
+	if (newbytes <= oldbytes)
+	{
+		result = repalloc_huge(ptr, newbytes);
+		chronos_release(op, oldbytes - newbytes);
+		return result;
+	}
+
+	chronos_reserve(op, newbytes - oldbytes, what);
+
+	/*
+	 * repalloc_huge has no no-OOM variant in PostgreSQL 15; give the growth
+	 * back if it fails, so the op's reservation matches its block again.
+	 */
+	PG_TRY();
+	{
+		result = repalloc_huge(ptr, newbytes);
+	}
+	PG_CATCH();
+	{
+		chronos_release(op, newbytes - oldbytes);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+
+	return result;
+}
+
+/*
+ * chronos_free
+ *		Free a block allocated with chronos_alloc (ptr may be NULL) and give
+ *		its reservation (bytes) back.
+ */
+void
+chronos_free(ChronosMemOp *op, void *ptr, Size bytes)
+{
+	if (ptr != NULL)
+		pfree(ptr);
+	chronos_release(op, bytes);
+}
+
+/*
+ * chronos_memory_used
+ *		Bytes reserved now by all live ops of this backend (work and cache).
+ */
+Size
+chronos_memory_used(void)
+{
+	return used_bytes;
+}
+
+/*
+ * chronos_memory_peak
+ *		Most bytes reserved at once since the backend started or since
+ *		chronos_memory_reset_peak().
+ */
+Size
+chronos_memory_peak(void)
+{
+	return peak_bytes;
+}
+
+/*
+ * chronos_memory_limit
+ *		chronos.max_memory_mb in bytes, as it stands now.
+ */
+Size
+chronos_memory_limit(void)
+{
+	return (Size) chronos_max_memory_mb * 1024 * 1024;
+}
+
+/*
+ * chronos_memory_cache_used
+ *		Bytes reserved now by the cache (CHRONOS_MEM_CACHE ops); part of
+ *		chronos_memory_used().
+ */
+Size
+chronos_memory_cache_used(void)
+{
+	return cache_bytes;
+}
+
+/*
+ * chronos_optimal_chunk_points
+ *		Points per chunk such that a chunk fits in what is left of the limit.
+ *
+ * dataset_points: the number of points to process (> 0).
+ * bytes_per_point: what one point costs the operation at its peak.
+ *
+ * The rule:
+ *
+ *	 available = max(limit - used, 0)
+ *	 fit       = available / 2 / bytes_per_point
+ *	 points    = min(dataset_points, fit rounded down to a multiple of 1024)
+ *	 points    = max(points, min(dataset_points, 1024))
+ *	 points    = min(points, 100,000,000)
+ *
+ * Half of what is left, so the rest of the statement (the output value,
+ * PostgreSQL's copy of it, a second op) has room too; whole codec blocks of
+ * 1024 points; never fewer than one block unless the data set is smaller,
+ * even when not even one block fits (a smaller chunk would not help: the
+ * reservation then fails with the memory-limit error); never more than
+ * chronos.chunk_size's maximum, so the result can be SET as
+ * chronos.chunk_size.
+ */
+int64
+chronos_optimal_chunk_points(int64 dataset_points, Size bytes_per_point)
+{
+	Size		limit = chronos_memory_limit();
+	Size		available = limit > used_bytes ? limit - used_bytes : 0;
+	int64		fit;
+	int64		points;
+
+	if (dataset_points <= 0)
+		return 0;
+	if (bytes_per_point == 0)
+		bytes_per_point = 1;
+
+	fit = (int64) (available / CHRONOS_CHUNK_BUDGET_DIVISOR / bytes_per_point);
+	if (fit >= CHRONOS_MIN_CHUNK_POINTS)
+		fit -= fit % CHRONOS_MIN_CHUNK_POINTS;
+
+	points = Min(dataset_points, fit);
+	points = Max(points, Min(dataset_points, CHRONOS_MIN_CHUNK_POINTS));
+	points = Min(points, CHRONOS_MAX_CHUNK_POINTS);
+	return points;
+}
+
+/*
+ * chronos_memory_stats() -> (used_memory_mb float8, available_memory_mb
+ *		float8, cache_memory_mb float8, peak_memory_mb float8,
+ *		memory_efficiency float8)
+ *
+ * This backend's chronos memory in megabytes: reserved now, left under
+ * chronos.max_memory_mb (never negative), the cache's share of used, the
+ * peak since start or chronos_memory_reset_peak(), and used / peak (1.0
+ * when the peak is 0).  The result is a row in the caller's context.
+ */
+Datum
+chronos_memory_stats(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	Size		limit = chronos_memory_limit();
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+
+	values[0] = Float8GetDatum(bytes_to_mb(used_bytes));
+	values[1] = Float8GetDatum(bytes_to_mb(limit > used_bytes ? limit - used_bytes : 0));
+	values[2] = Float8GetDatum(bytes_to_mb(cache_bytes));
+	values[3] = Float8GetDatum(bytes_to_mb(peak_bytes));
+	values[4] = Float8GetDatum(peak_bytes == 0 ? 1.0 :
+							   (float8) used_bytes / (float8) peak_bytes);
+
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * chronos_memory_reset_peak() -> void
+ *
+ * Start a new peak measurement: the peak becomes what is reserved now.
+ */
+Datum
+chronos_memory_reset_peak(PG_FUNCTION_ARGS)
+{
+	peak_bytes = used_bytes;
+	PG_RETURN_VOID();
+}
+
+/*
+ * chronos_optimal_chunk_size(dataset_size bigint) -> bigint
+ *
+ * Points per chunk for building compact_ts values out of dataset_size
+ * points, so that a chunk fits in what is left of chronos.max_memory_mb
+ * now (chronos_optimal_chunk_points with CHRONOS_BUILD_BYTES_PER_POINT).
+ * dataset_size must be positive.
+ */
+Datum
+chronos_optimal_chunk_size(PG_FUNCTION_ARGS)
+{
+	int64		dataset_size = PG_GETARG_INT64(0);
+
+	if (dataset_size <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("dataset size must be positive"),
+				 errdetail("The dataset size given was " INT64_FORMAT " points.",
+						   dataset_size)));
+
+	PG_RETURN_INT64(chronos_optimal_chunk_points(dataset_size,
+												 CHRONOS_BUILD_BYTES_PER_POINT));
+}
+
+/*
+ * chronos_memory_contexts() -> TABLE(name text, parent text, kind text,
+ *		reserved_bytes bigint, total_bytes bigint)
+ *
+ * chronos's live contexts in this backend: the long-lived "chronos"
+ * context (kind 'long-lived', created by this call if need be; its
+ * reserved_bytes is 0, its ops have rows of their own) and one row per live
+ * op (kind 'work' or 'cache') in the order they began.  reserved_bytes is
+ * what the op counts against the limit; total_bytes is what PostgreSQL
+ * has allocated for the context and its children
+ * (MemoryContextMemAllocated), which includes allocator overhead.  The rows
+ * are materialized in the per-query context.
+ */
+Datum
+chronos_memory_contexts(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext top = chronos_long_lived_context();
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	dlist_iter	iter;
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	values[0] = CStringGetTextDatum(top->name);
+	values[1] = CStringGetTextDatum(top->parent->name);
+	values[2] = CStringGetTextDatum("long-lived");
+	values[3] = Int64GetDatum(0);
+	values[4] = Int64GetDatum((int64) MemoryContextMemAllocated(top, true));
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+
+	dlist_foreach(iter, &live_ops)
+	{
+		ChronosMemOp *op = dlist_container(ChronosMemOp, node, iter.cur);
+		MemoryContext parent = op->context->parent;
+
+		values[0] = CStringGetTextDatum(op->context->name);
+		if (parent != NULL)
+		{
+			values[1] = CStringGetTextDatum(parent->name);
+			nulls[1] = false;
+		}
+		else
+			nulls[1] = true;
+		values[2] = CStringGetTextDatum(op->kind == CHRONOS_MEM_CACHE ? "cache" : "work");
+		values[3] = Int64GetDatum((int64) op->reserved);
+		values[4] = Int64GetDatum((int64) MemoryContextMemAllocated(op->context, true));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+
+	return (Datum) 0;
+}

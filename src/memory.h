@@ -1,0 +1,94 @@
+/*-------------------------------------------------------------------------
+ *
+ * memory.h
+ *	  chronos's memory manager: accounting, limit and statistics on top of
+ *	  PostgreSQL memory contexts.
+ *
+ * Every allocation that grows with the data (aggregate state, decode and
+ * sort buffers, text output, file windows, parser batches, the cache) goes
+ * through a ChronosMemOp.  An operation owns a named child context of the
+ * caller's context; its reserved bytes count against chronos.max_memory_mb
+ * for this backend.  A reset callback on that context gives the bytes back,
+ * so the accounting is right after an ERROR, a cancel or an early end of the
+ * query, not only on the happy path.  Per-point work never calls in here:
+ * reserve buffers and chunks, not points.
+ *
+ * Copyright (c) 2026, chronos developers
+ *
+ * IDENTIFICATION
+ *	  src/memory.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CHRONOS_MEMORY_H
+#define CHRONOS_MEMORY_H
+
+#include "postgres.h"
+#include "utils/memutils.h"
+
+/* GUC variables (defined in memory.c) */
+extern int	chronos_max_memory_mb;	/* chronos.max_memory_mb */
+extern int	chronos_chunk_size;		/* chronos.chunk_size (points) */
+extern int	chronos_cache_size_mb;	/* chronos.cache_size_mb */
+extern bool chronos_log_memory;		/* chronos.log_memory */
+
+/* What an operation's bytes count as in chronos_memory_stats(). */
+typedef enum ChronosMemKind
+{
+	CHRONOS_MEM_WORK,			/* query-lifetime work memory */
+	CHRONOS_MEM_CACHE			/* the per-backend cache */
+} ChronosMemKind;
+
+typedef struct ChronosMemOp ChronosMemOp;
+
+/* Defines the GUCs; called from _PG_init. */
+extern void chronos_memory_init(void);
+
+/*
+ * Begin an operation: creates a child context of parent named name (a
+ * string constant, shown in pg_backend_memory_contexts and
+ * chronos_memory_contexts()).  The op lives in that context and dies with
+ * it; deleting or resetting parent ends it, releasing its bytes.
+ */
+extern ChronosMemOp *chronos_op_begin(MemoryContext parent, const char *name,
+									  ChronosMemKind kind);
+/* End an operation early: log its peak (chronos.log_memory), delete its context. */
+extern void chronos_op_end(ChronosMemOp *op);
+extern MemoryContext chronos_op_context(ChronosMemOp *op);
+extern Size chronos_op_reserved(ChronosMemOp *op);
+
+/*
+ * Reserve bytes against the limit before allocating them yourself (or for
+ * memory PostgreSQL allocates on chronos's behalf, such as a detoasted
+ * value).  Raises ERRCODE_CONFIGURATION_LIMIT_EXCEEDED if the reservation
+ * would take chronos past chronos.max_memory_mb, and
+ * ERRCODE_PROGRAM_LIMIT_EXCEEDED for a request PostgreSQL could never
+ * allocate.  what names the purpose in the error detail ("aggregate state").
+ */
+extern void chronos_reserve(ChronosMemOp *op, Size bytes, const char *what);
+extern void chronos_release(ChronosMemOp *op, Size bytes);
+
+/* Reserve + allocate in the op's context (huge allocations allowed). */
+extern void *chronos_alloc(ChronosMemOp *op, Size bytes, const char *what);
+extern void *chronos_alloc0(ChronosMemOp *op, Size bytes, const char *what);
+/* Grow or shrink a chronos_alloc'ed block; oldbytes is what was reserved for it. */
+extern void *chronos_realloc(ChronosMemOp *op, void *ptr, Size oldbytes,
+							 Size newbytes, const char *what);
+extern void chronos_free(ChronosMemOp *op, void *ptr, Size bytes);
+
+/* Backend-wide figures, in bytes. */
+extern Size chronos_memory_used(void);
+extern Size chronos_memory_peak(void);
+extern Size chronos_memory_limit(void);
+extern Size chronos_memory_cache_used(void);
+
+/* The long-lived "chronos" context (backend lifetime; parent of the cache). */
+extern MemoryContext chronos_long_lived_context(void);
+
+/*
+ * Points per chunk so that a chunk of points costing bytes_per_point each
+ * fits in what is left of the limit; see memory.c for the rule.
+ */
+extern int64 chronos_optimal_chunk_points(int64 dataset_points, Size bytes_per_point);
+
+#endif							/* CHRONOS_MEMORY_H */

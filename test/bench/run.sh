@@ -1,0 +1,734 @@
+#!/bin/bash
+#
+# test/bench/run.sh [quick|full]
+#	The chronos benchmark, what "make bench" runs (BENCH_MODE=quick|full,
+#	default quick).  Every row compares chronos with PostgreSQL's own way of
+#	doing the same job, both measured in the same run and cluster.
+#
+#	From a fresh clone after the README's set-up, as root (or with
+#	passwordless sudo), without a terminal:
+#	  1. tools/install-deps.sh (if present): installs what is missing
+#	  2. make; make install; builds test/bench/gen and codec_bench, and two
+#	     private builds of chronos.so for row 8 (with and without memory
+#	     accounting) under test/build/bench/
+#	  3. in a throwaway cluster (pg_virtualenv -t): loads the sample data
+#	     and the generated set (seeded: the same data every run), runs every
+#	     row of the registry, prints one table, and writes
+#	       test/bench/results/bench-<mode>-<UTC time>.{csv,json}
+#	       test/bench/results/latest.{csv,json}       (this run)
+#	       test/bench/results/bytes-<mode>-<UTC time>.csv, latest_bytes.csv
+#	                                                   (row 1, per series)
+#	     test/bench/results/ is git-ignored.
+#
+#	quick: generated set of 20 series x 50,000 points, 3 repetitions
+#	       (well under two minutes on 2 cores once built);
+#	full:  100 series x 100,000 points, 5 repetitions (the published table).
+#	Sizes can be overridden: BENCH_SERIES, BENCH_POINTS, BENCH_REPS.
+#	BENCH_ROWS="row_build row_read_from": run only those rows (still loads
+#	the data).
+#
+# Timing
+#	SQL rows: clock_timestamp() read by the same session just before and
+#	just after the timed statement (so a round trip to the server, well under
+#	a millisecond, is included), with a warm cache: every statement runs once
+#	untimed first, and the chronos and PostgreSQL statements alternate, REPS
+#	times each, in one session.  The median is reported.  The codec row
+#	(7) is the thread's CPU time in C.  Memory (row 6): VmHWM from
+#	/proc/<backend pid>/status, read while the session is still open, one
+#	fresh session per measurement.
+#
+# Ratio
+#	"x" is chronos's advantage: PostgreSQL's time / bytes / memory divided by
+#	chronos's (for rates, chronos's rate divided by PostgreSQL's).  Above 1:
+#	chronos is better; below 1: PostgreSQL is.
+#
+# Adding a row
+#	Write a function row_<name> that measures with measure_pair (two SQL
+#	statements timed alternately), measure_mem (peak backend memory) or
+#	anything else, and reports with emit; then add its name to ROWS below.
+#	A row that fails is reported as a failed row; the others still run.
+#
+# IDENTIFICATION
+#	test/bench/run.sh
+
+set -euo pipefail
+
+MODE=${1:-${BENCH_MODE:-quick}}
+[ -n "$MODE" ] || MODE=quick
+case "$MODE" in
+	quick)
+		NSERIES=${BENCH_SERIES:-20}
+		NPOINTS=${BENCH_POINTS:-50000}
+		REPS=${BENCH_REPS:-3}
+		;;
+	full)
+		NSERIES=${BENCH_SERIES:-100}
+		NPOINTS=${BENCH_POINTS:-100000}
+		REPS=${BENCH_REPS:-5}
+		;;
+	*)
+		echo "usage: $0 [quick|full]" >&2
+		exit 2
+		;;
+esac
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BENCH=$ROOT/test/bench
+BUILD=$ROOT/test/build/bench
+RESULTS=$BENCH/results
+cd "$ROOT"
+
+# The registry: the rows, in the order they run and print.
+ROWS=(
+	row_bytes_sample			# 1  bytes per point, sample data (total; per series in latest_bytes.csv)
+	row_bytes_generated			# 1  bytes per point, generated set, rounded and unrounded
+	row_build					# 2  compact_ts_agg vs INSERT into the plain table
+	row_read_from				# 3  unnest in FROM vs plain seq scan
+	row_read_select				# 3b unnest in the select list (streams) vs plain
+	row_aggregate				# 4  header-only sum/avg/min/max vs plain aggregate
+	row_aggregate_unnest		# 4b the same aggregate over decoded points
+	row_range					# 5  one hour of one series vs the PK index
+	row_mem_build				# 6  peak backend memory, build
+	row_mem_read				# 6  peak backend memory, read
+	row_codec					# 7  the codec alone, in C
+	row_accounting				# 8  memory accounting on vs off
+)
+
+log()
+{
+	echo "bench: $*" >&2
+}
+
+die()
+{
+	echo "bench: $*" >&2
+	exit 1
+}
+
+###########################################################################
+# Outside the cluster: dependencies, builds, then re-run inside a throwaway
+# cluster.
+###########################################################################
+
+# build_variant NAME OPTFLAGS: a private build of chronos.so from a copy of
+# the sources, reused while the sources and flags are unchanged.
+build_variant()
+{
+	local name=$1 flags=$2 dir key
+	dir=$BUILD/variant-$name
+	key=$( (
+		echo "$flags"
+		pg_config --version
+		cat Makefile chronos.control chronos--*.sql 2>/dev/null
+		find src -type f \( -name '*.c' -o -name '*.h' \) -print0 | sort -z | xargs -0 cat
+	) | sha256sum | cut -d' ' -f1)
+	if [ -f "$dir/chronos.so" ] && [ "$(cat "$dir/key" 2>/dev/null)" = "$key" ]; then
+		return 0
+	fi
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp -R Makefile src "$dir/"
+	cp chronos.control chronos--*.sql "$dir/" 2>/dev/null || true
+	if ! make -C "$dir" -j"$(nproc 2>/dev/null || echo 2)" OPTFLAGS="$flags" \
+		</dev/null >"$dir/build.log" 2>&1; then
+		cat "$dir/build.log" >&2
+		die "private build '$name' failed"
+	fi
+	echo "$key" >"$dir/key"
+}
+
+outside()
+{
+	local SUDO="" started libdir rc
+
+	started=$(date +%s)
+	if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo -n"
+	fi
+	if [ -f tools/install-deps.sh ]; then
+		log "installing what is missing (tools/install-deps.sh)"
+		bash tools/install-deps.sh </dev/null >&2
+	fi
+
+	mkdir -p "$BUILD" "$RESULTS"
+	log "building and installing chronos"
+	if ! make -j"$(nproc 2>/dev/null || echo 2)" </dev/null >"$BUILD/make.log" 2>&1 ||
+		! $SUDO make install </dev/null >>"$BUILD/make.log" 2>&1; then
+		cat "$BUILD/make.log" >&2
+		die "build or install failed"
+	fi
+
+	log "building the generator and the codec benchmark"
+	cc -std=c99 -O2 -Wall -Wextra -o "$BUILD/gen" "$BENCH/gen.c" -lm
+	cc -std=c99 -O2 -Wall -Wextra -ffp-contract=off -Isrc/codec -o "$BUILD/codec_bench" \
+		"$BENCH/codec_bench.c" src/codec/[a-z]*.c -lm
+
+	# Row 8: two private builds of the same sources, with and without memory
+	# accounting.  The cluster loads them from a private directory by path
+	# (run.sh points the extension's functions at one or the other), so the
+	# installed chronos.so is never replaced under anybody's feet.
+	libdir=$(mktemp -d /tmp/chronos-bench.XXXXXX)
+	chmod 755 "$libdir"
+	if grep -q CHRONOS_NO_MEMORY_ACCOUNTING src/memory.c 2>/dev/null; then
+		log "building chronos.so with and without memory accounting (row 8)"
+		build_variant acct ""
+		build_variant noacct "-DCHRONOS_NO_MEMORY_ACCOUNTING"
+		mkdir -p "$libdir/acct" "$libdir/noacct"
+		cp "$BUILD/variant-acct/chronos.so" "$libdir/acct/chronos.so"
+		cp "$BUILD/variant-noacct/chronos.so" "$libdir/noacct/chronos.so"
+		chmod -R a+rX "$libdir"
+	else
+		log "src/memory.c has no CHRONOS_NO_MEMORY_ACCOUNTING switch: row 8 is skipped"
+	fi
+
+	log "starting a throwaway cluster (pg_virtualenv -t)"
+	set +e
+	CHRONOS_BENCH_INSIDE=1 CHRONOS_BENCH_LIBDIR=$libdir CHRONOS_BENCH_STARTED=$started \
+		pg_virtualenv -t -v 15 bash "$BENCH/run.sh" "$MODE" </dev/null
+	rc=$?
+	set -e
+	rm -rf "$libdir"
+	exit $rc
+}
+
+if [ "${CHRONOS_BENCH_INSIDE:-}" != 1 ]; then
+	outside
+fi
+
+###########################################################################
+# Inside the cluster.
+###########################################################################
+
+DB=chronos_bench
+LIBDIR=${CHRONOS_BENCH_LIBDIR:-}
+GEN=$BUILD/gen
+CODEC_BENCH=$BUILD/codec_bench
+TOTAL=$((NSERIES * NPOINTS))
+WORK=$(mktemp -d /tmp/chronos-bench-run.XXXXXX)
+chmod 755 "$WORK"
+trap 'rm -rf "$WORK"' EXIT
+OUT=$WORK/rows.tsv			# id, test, chronos, reference, unit, better, note
+: >"$OUT"
+
+# psql as the benchmark uses it: no psqlrc, quiet, unaligned, tuples only
+q()
+{
+	psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"
+}
+
+# median of the numbers on stdin, one per line
+median()
+{
+	sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+# emit ID TEST CHRONOS REFERENCE UNIT BETTER NOTE
+#	One line of the table.  BETTER is "lower" or "higher" (which way is
+#	better for UNIT) and sets the ratio's direction; "none": no ratio.
+#	CHRONOS or REFERENCE may be "-" (not measured).
+emit()
+{
+	local note=${7:-}
+	note=${note//$'\t'/ }
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$note" >>"$OUT"
+}
+
+# measure_pair: times two statements alternately in one session.
+#	SQL_A, SQL_B      the statements (A: chronos, B: PostgreSQL's way)
+#	PREP_A, PREP_B    untimed SQL before each run of A / B (e.g. TRUNCATE)
+#	SETUP             session SQL run once first (SET ...)
+#	INNER             run each timed statement INNER times in a row per
+#	                  repetition, for statements of a few milliseconds
+#	                  (the time is divided by INNER); default 1
+#	NOWARM            1: no untimed warm-up run (statements that take long
+#	                  and read what the set-up has just read anyway)
+#	Sets MED_A, MED_B: median milliseconds per statement.
+measure_pair()
+{
+	local inner=${INNER:-1} script=$WORK/pair.sql outp=$WORK/pair.out r i
+	{
+		echo '\timing off'
+		echo '\o /dev/null'
+		echo "SET TimeZone = 'UTC';"
+		echo "${SETUP:-}"
+		if [ "${NOWARM:-0}" != 1 ]; then
+			echo "${PREP_A:-}"
+			echo "$SQL_A;"
+			echo "${PREP_B:-}"
+			echo "$SQL_B;"
+		fi
+		for ((r = 0; r < REPS; r++)); do
+			for side in A B; do
+				if [ $side = A ]; then
+					echo "${PREP_A:-}"
+				else
+					echo "${PREP_B:-}"
+				fi
+				echo 'SELECT clock_timestamp() AS t0 \gset'
+				for ((i = 0; i < inner; i++)); do
+					if [ $side = A ]; then echo "$SQL_A;"; else echo "$SQL_B;"; fi
+				done
+				echo "SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000 / $inner AS ms \\gset"
+				echo "\\echo $side :ms"
+			done
+		done
+	} >"$script"
+	q -f "$script" >"$outp"
+	MED_A=$(awk '$1 == "A" { print $2 }' "$outp" | median)
+	MED_B=$(awk '$1 == "B" { print $2 }' "$outp" | median)
+}
+
+# measure_mem SQL [PREP]: runs SQL in a fresh session with
+#	chronos.max_memory_mb = 64 and no parallel workers (their memory would
+#	not show in the backend's figures), and reads /proc/<pid>/status of the
+#	backend before the session ends.  Repeated REPS times.
+#	Sets MEM_HWM (median VmHWM, MB), MEM_SHM (median RssShmem at the end:
+#	the shared buffers the backend touched, part of VmHWM), MEM_BASE (median
+#	VmHWM right after connecting).
+measure_mem()
+{
+	local sql=$1 prep=${2:-} script=$WORK/mem.sql outp=$WORK/mem.out r
+	: >"$outp"
+	for ((r = 0; r < REPS; r++)); do
+		cat >"$script" <<-EOF
+			\\timing off
+			\\o /dev/null
+			SET TimeZone = 'UTC';
+			SET max_parallel_workers_per_gather = 0;
+			SET chronos.max_memory_mb = 64;
+			$prep
+			SELECT pg_backend_pid() AS pid \\gset
+			\\setenv BENCH_PID :pid
+			\\! awk '\$1 == "VmHWM:" { print "BASE", \$2 }' /proc/\$BENCH_PID/status
+			$sql;
+			\\! awk '\$1 == "VmHWM:" || \$1 == "RssShmem:" { print \$1, \$2 }' /proc/\$BENCH_PID/status
+		EOF
+		q -f "$script" >>"$outp"
+	done
+	MEM_HWM=$(awk '$1 == "VmHWM:" { print $2 / 1024 }' "$outp" | median)
+	MEM_SHM=$(awk '$1 == "RssShmem:" { print $2 / 1024 }' "$outp" | median)
+	MEM_BASE=$(awk '$1 == "BASE" { print $2 / 1024 }' "$outp" | median)
+}
+
+# use_library PATH: point the extension's C functions at PATH (a private
+# build, row 8) or back at '$libdir/chronos'.  New sessions load that file.
+use_library()
+{
+	q -v lib="$1" <<-'EOF'
+		UPDATE pg_catalog.pg_proc SET probin = :'lib'
+		WHERE probin IS NOT NULL
+		  AND oid IN (SELECT objid FROM pg_catalog.pg_depend
+					  WHERE classid = 'pg_catalog.pg_proc'::regclass
+						AND refclassid = 'pg_catalog.pg_extension'::regclass
+						AND refobjid = (SELECT oid FROM pg_catalog.pg_extension
+										WHERE extname = 'chronos')
+						AND deptype = 'e');
+	EOF
+}
+
+# workers SQL: "parallel, N workers" if the plan of SQL uses parallel
+# workers, else "no parallel workers"
+workers()
+{
+	local n
+	n=$(q -c "EXPLAIN $1" | awk '/Workers Planned:/ { if ($NF > m) m = $NF } END { print m + 0 }')
+	if [ "$n" -gt 0 ]; then echo "PostgreSQL: parallel, $n workers"; else echo "no parallel workers"; fi
+}
+
+# fmt NUMBER: a readable number for the table
+fmt()
+{
+	awk -v x="$1" 'BEGIN {
+		if (x == "-" || x == "" || x == "nan") { print "-"; exit }
+		a = x < 0 ? -x : x
+		if (a >= 1000) printf "%.0f\n", x
+		else if (a >= 100) printf "%.1f\n", x
+		else if (a >= 1) printf "%.2f\n", x
+		else if (a == 0) print "0"
+		else printf "%.3g\n", x
+	}'
+}
+
+have_lossless()
+{
+	[ "$(q -c "SELECT to_regprocedure('compact_ts_agg(timestamptz,float8,text)') IS NOT NULL")" = t ]
+}
+
+###########################################################################
+# The rows
+###########################################################################
+
+# bytes_rows LABEL POINTS HEAP PK ARR Q16 LOSSLESS NOTE: the four lines of
+# row 1 for one data set, from pg_total_relation_size figures (LOSSLESS "-"
+# when the codec argument does not exist yet)
+bytes_rows()
+{
+	local label=$1 n=$2 heap=$3 pk=$4 arr=$5 q16=$6 lossless=$7 note=$8 per
+	per() { awk -v b="$1" -v n="$n" 'BEGIN { print b / n }'; }
+	emit 1 "bytes/pt $label: compact_ts vs heap+PK" "$(per "$q16")" "$(per "$pk")" "B/pt" lower \
+		"$note; heap without index: $(fmt "$(per "$heap")") B/pt"
+	emit 1 "bytes/pt $label: compact_ts vs arrays" "$(per "$q16")" "$(per "$arr")" "B/pt" lower \
+		"arrays: one row per series, timestamptz[] + float8[], TOASTed, pglz where it helps"
+	if [ "$lossless" != - ]; then
+		emit 1 "bytes/pt $label: compact_ts lossless vs heap+PK" "$(per "$lossless")" "$(per "$pk")" \
+			"B/pt" lower "compact_ts_agg(ts, v, 'lossless')"
+		emit 1 "bytes/pt $label: compact_ts lossless vs arrays" "$(per "$lossless")" "$(per "$arr")" \
+			"B/pt" lower "compact_ts_agg(ts, v, 'lossless')"
+	else
+		emit 1 "bytes/pt $label: compact_ts lossless vs heap+PK" - "$(per "$pk")" "B/pt" lower \
+			"not measured: compact_ts_agg(ts, v, codec) does not exist yet"
+	fi
+}
+
+# 1. Bytes per point: all sample series together (per series: latest_bytes.csv)
+row_bytes_sample()
+{
+	local pts heap pk arr q16 lossless
+	pts=$(q -c "SELECT count(*) FROM s_heap")
+	read -r heap pk arr q16 lossless < <(q -F ' ' -c "
+		SELECT pg_total_relation_size('s_heap'), pg_total_relation_size('s_pk'),
+			pg_total_relation_size('s_arr'), pg_total_relation_size('s_q16'),
+			coalesce(pg_total_relation_size(to_regclass('s_lossless'))::text, '-')")
+	bytes_rows sample "$pts" "$heap" "$pk" "$arr" "$q16" "$lossless" \
+		"$(q -c "SELECT count(*) FROM sample_series") series, $pts points, all in one table per form"
+	# the per-series detail: the stored size of each series' values
+	q -F ',' -v lossless="$(have_lossless && echo true || echo false)" <<-'EOF' >>"$WORK/bytes.csv"
+		SELECT 'sample', '"' || s.name || '"', s.points,
+			round(pg_column_size(c.data)::numeric / s.points, 2),
+		\if :lossless
+			(SELECT round(pg_column_size(l.data)::numeric / s.points, 2)
+			 FROM s_lossless l WHERE l.series = s.id),
+		\else
+			NULL,
+		\endif
+			round((pg_column_size(a.ts) + pg_column_size(a.value))::numeric / s.points, 2)
+		FROM sample_series s JOIN s_q16 c ON c.series = s.id JOIN s_arr a ON a.series = s.id
+		ORDER BY s.id;
+	EOF
+}
+
+# 1. Bytes per point: the generated set, rounded and unrounded
+row_bytes_generated()
+{
+	local suffix label heap pk arr q16 lossless
+	for suffix in "" _raw; do
+		if [ -z "$suffix" ]; then label="rounded"; else label="unrounded"; fi
+		read -r heap pk arr q16 lossless < <(q -F ' ' -c "
+			SELECT pg_total_relation_size('plain${suffix}_heap'), pg_total_relation_size('plain${suffix}_pk'),
+				pg_total_relation_size('arr${suffix}'), pg_total_relation_size('cts_q16${suffix}'),
+				coalesce(pg_total_relation_size(to_regclass('cts_lossless${suffix}'))::text, '-')")
+		bytes_rows "generated $label" "$TOTAL" "$heap" "$pk" "$arr" "$q16" "$lossless" \
+			"$NSERIES x $NPOINTS points"
+		q -F ',' -v lossless="$([ "$lossless" != - ] && echo true || echo false)" <<-EOF >>"$WORK/bytes.csv"
+			SELECT 'generated', '"$label ($NSERIES x $NPOINTS)"', $TOTAL,
+				(SELECT round(sum(pg_column_size(data))::numeric / $TOTAL, 2) FROM cts_q16${suffix}),
+			\\if :lossless
+				(SELECT round(sum(pg_column_size(data))::numeric / $TOTAL, 2) FROM cts_lossless${suffix}),
+			\\else
+				NULL,
+			\\endif
+				(SELECT round(sum(pg_column_size(ts) + pg_column_size(value))::numeric / $TOTAL, 2)
+				 FROM arr${suffix});
+		EOF
+	done
+}
+
+# 2. Build: compact_ts_agg over the generated set vs INSERT into plain + PK
+row_build()
+{
+	SQL_A="INSERT INTO build_cts SELECT series, compact_ts_agg(ts, v2) FROM gen GROUP BY series" \
+	PREP_A="TRUNCATE build_cts; CHECKPOINT;" \
+	SQL_B="INSERT INTO build_plain SELECT series, ts, v2 FROM gen" \
+	PREP_B="TRUNCATE build_plain; CHECKPOINT;" \
+	NOWARM=1 measure_pair
+	emit 2 "build: compact_ts_agg vs INSERT into plain+PK" \
+		"$(awk -v t="$MED_A" 'BEGIN { print t / 1000 }')" "$(awk -v t="$MED_B" 'BEGIN { print t / 1000 }')" \
+		s lower "$TOTAL points from a staging table; a CHECKPOINT before each run"
+}
+
+# 3. Read every point
+READ_NOTE="count(ts) + sum(value) of every point"
+row_read_from()
+{
+	SQL_A="SELECT count(u.ts), sum(u.value) FROM cts_q16 t, unnest(t.data) u" \
+	SQL_B="SELECT count(ts), sum(value) FROM plain_pk" \
+	measure_pair
+	emit 3 "read all: FROM unnest(data) vs plain seq scan" \
+		"$(awk -v t="$MED_A" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
+		"$(awk -v t="$MED_B" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mrows/s higher \
+		"$READ_NOTE; $(fmt "$MED_A") ms vs $(fmt "$MED_B") ms; unnest in FROM is a FunctionScan (materialized); $(workers "SELECT count(ts), sum(value) FROM plain_pk")"
+}
+
+row_read_select()
+{
+	SQL_A="SELECT count((u).ts), sum((u).value) FROM (SELECT unnest(data) AS u FROM cts_q16) s" \
+	SQL_B="SELECT count(ts), sum(value) FROM plain_pk" \
+	measure_pair
+	emit 3 "read all: SELECT unnest(data) vs plain seq scan" \
+		"$(awk -v t="$MED_A" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
+		"$(awk -v t="$MED_B" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mrows/s higher \
+		"$READ_NOTE; $(fmt "$MED_A") ms vs $(fmt "$MED_B") ms; unnest in the select list streams (ProjectSet); $(workers "SELECT count(ts), sum(value) FROM plain_pk")"
+}
+
+# 4. Aggregates over every point
+row_aggregate()
+{
+	SQL_A="SELECT sum(sum_value(data)), sum(sum_value(data)) / sum(length(data)), min(min_value(data)), max(max_value(data)) FROM cts_q16" \
+	SQL_B="SELECT sum(value), avg(value), min(value), max(value) FROM plain_pk" \
+	INNER=5 measure_pair
+	emit 4 "sum/avg/min/max: header-only functions vs plain aggregate" "$MED_A" "$MED_B" ms lower \
+		"compact_ts: sum_value, length, min_value, max_value per series (no decoding); $(workers "SELECT sum(value), avg(value), min(value), max(value) FROM plain_pk")"
+}
+
+row_aggregate_unnest()
+{
+	SQL_A="SELECT sum((u).value), avg((u).value), min((u).value), max((u).value) FROM (SELECT unnest(data) AS u FROM cts_q16) s" \
+	SQL_B="SELECT sum(value), avg(value), min(value), max(value) FROM plain_pk" \
+	measure_pair
+	emit 4 "sum/avg/min/max: over SELECT unnest(data) vs plain aggregate" "$MED_A" "$MED_B" ms lower \
+		"every point decoded; $(workers "SELECT sum(value), avg(value), min(value), max(value) FROM plain_pk")"
+}
+
+# 5. One hour out of one long series
+row_range()
+{
+	local from to
+	from=$(q -c "SELECT timestamptz '2024-01-01 00:00:00+00' + interval '10 s' * ($NPOINTS / 2)")
+	to=$(q -c "SELECT timestamptz '$from' + interval '1 hour'")
+	SQL_A="SELECT count(u.ts), sum(u.value) FROM cts_q16 t, unnest(t.data) u WHERE t.series = 1 AND u.ts >= '$from' AND u.ts < '$to'" \
+	SQL_B="SELECT count(ts), sum(value) FROM plain_pk WHERE series = 1 AND ts >= '$from' AND ts < '$to'" \
+	INNER=10 measure_pair
+	emit 5 "range: 1 hour of 1 series, unnest + WHERE vs PK index" "$MED_A" "$MED_B" ms lower \
+		"360 of $NPOINTS points; no slice() yet: compact_ts decodes the whole series"
+}
+
+# 6. Peak backend memory at chronos.max_memory_mb = 64
+row_mem_build()
+{
+	local a a_shm b b_shm base
+	measure_mem "INSERT INTO build_cts SELECT series, compact_ts_agg(ts, v2) FROM gen GROUP BY series" \
+		"TRUNCATE build_cts;"
+	a=$MEM_HWM a_shm=$MEM_SHM base=$MEM_BASE
+	measure_mem "INSERT INTO build_plain SELECT series, ts, v2 FROM gen" "TRUNCATE build_plain;"
+	b=$MEM_HWM b_shm=$MEM_SHM
+	emit 6 "peak memory (VmHWM), build: compact_ts_agg vs INSERT" "$a" "$b" MB lower \
+		"chronos.max_memory_mb = 64; VmHWM includes shared buffers touched (RssShmem $(fmt "$a_shm") vs $(fmt "$b_shm") MB); fresh backend $(fmt "$base") MB"
+}
+
+row_mem_read()
+{
+	local a a_shm b b_shm base
+	measure_mem "SELECT count(u.ts), sum(u.value) FROM cts_q16 t, unnest(t.data) u"
+	a=$MEM_HWM a_shm=$MEM_SHM base=$MEM_BASE
+	measure_mem "SELECT count(ts), sum(value) FROM plain_pk"
+	b=$MEM_HWM b_shm=$MEM_SHM
+	emit 6 "peak memory (VmHWM), read all: FROM unnest vs plain" "$a" "$b" MB lower \
+		"chronos.max_memory_mb = 64, no parallel workers; RssShmem $(fmt "$a_shm") vs $(fmt "$b_shm") MB; fresh backend $(fmt "$base") MB"
+}
+
+# 7. The codec alone, in C (no PostgreSQL to compare with)
+row_codec()
+{
+	local data codec op rate bpp err
+	"$CODEC_BENCH" "$NSERIES" "$NPOINTS" "$REPS" >"$WORK/codec.out"
+	while IFS=$'\t' read -r data codec op rate bpp err; do
+		[ "$data" = rounded ] || continue
+		[ "$op" = decode ] && continue	# decode_blocks is what unnest does
+		emit 7 "codec in C, $codec: $op" "$(awk -v r="$rate" 'BEGIN { print r / 1e6 }')" - \
+			"Mpts/s" none "per core, rounded set; $bpp B/pt, max_error $err"
+	done <"$WORK/codec.out"
+	cp "$WORK/codec.out" "$WORK/codec.tsv"
+}
+
+# 8. Memory accounting: the same sources built with and without it
+row_accounting()
+{
+	local enc_on enc_off dec_on dec_off small_on small_off r v ms
+	if [ -z "$LIBDIR" ] || [ ! -f "$LIBDIR/acct/chronos.so" ]; then
+		emit 8 "memory accounting on vs off" - - - none \
+			"skipped: no build with CHRONOS_NO_MEMORY_ACCOUNTING (src/memory.c lacks the switch)"
+		return 0
+	fi
+	local enc="SELECT sum(length(x)) FROM (SELECT compact_ts_agg(ts, v2) AS x FROM gen GROUP BY series) s"
+	local dec="SELECT count(u.ts), sum(u.value) FROM cts_q16 t, unnest(t.data) u"
+	local small="SELECT count(x) FROM (SELECT compact_ts_agg(ts, v2) AS x FROM gen GROUP BY series, date_trunc('hour', ts)) s"
+	: >"$WORK/acct.out"
+	# one fresh session per run; alternate the two libraries
+	for ((r = -1; r < REPS; r++)); do
+		for v in acct noacct; do
+			use_library "$LIBDIR/$v/chronos.so"
+			ms=$(q <<-EOF
+				\\timing off
+				\\o /dev/null
+				SELECT length(data) FROM cts_q16 LIMIT 1;
+				SELECT clock_timestamp() AS t0 \\gset
+				$enc;
+				SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000 AS enc \\gset
+				SELECT clock_timestamp() AS t0 \\gset
+				$dec;
+				SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000 AS dec \\gset
+				SELECT clock_timestamp() AS t0 \\gset
+				$small;
+				SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000 AS small \\gset
+				\\echo :enc :dec :small
+			EOF
+			)
+			[ "$r" -ge 0 ] && echo "$v $ms" >>"$WORK/acct.out"
+		done
+	done
+	use_library '$libdir/chronos'
+	enc_on=$(awk '$1 == "acct" { print $2 }' "$WORK/acct.out" | median)
+	enc_off=$(awk '$1 == "noacct" { print $2 }' "$WORK/acct.out" | median)
+	dec_on=$(awk '$1 == "acct" { print $3 }' "$WORK/acct.out" | median)
+	dec_off=$(awk '$1 == "noacct" { print $3 }' "$WORK/acct.out" | median)
+	small_on=$(awk '$1 == "acct" { print $4 }' "$WORK/acct.out" | median)
+	small_off=$(awk '$1 == "noacct" { print $4 }' "$WORK/acct.out" | median)
+	emit 8 "accounting on vs off: encode (compact_ts_agg)" \
+		"$(awk -v t="$enc_on" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
+		"$(awk -v t="$enc_off" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mpts/s higher \
+		"reference: the same sources built with -DCHRONOS_NO_MEMORY_ACCOUNTING; $NSERIES values"
+	emit 8 "accounting on vs off: decode (FROM unnest)" \
+		"$(awk -v t="$dec_on" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
+		"$(awk -v t="$dec_off" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mpts/s higher \
+		"count + sum of every point"
+	emit 8 "accounting on vs off: encode, one value per hour" \
+		"$(awk -v t="$small_on" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
+		"$(awk -v t="$small_off" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mpts/s higher \
+		"$(q -c "SELECT count(DISTINCT (series, date_trunc('hour', ts))) FROM gen") values of 360 points: the per-operation cost"
+}
+
+###########################################################################
+# Main (inside the cluster)
+###########################################################################
+
+inside()
+{
+	local fn stamp lossless t0 nproc model ram pgver date_utc settings
+	t0=$(date +%s)
+	mkdir -p "$RESULTS"
+
+	psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $DB" >/dev/null
+	q -c "CREATE EXTENSION chronos" >/dev/null
+
+	if have_lossless; then lossless=true; else lossless=false; fi
+	log "loading the sample data"
+	q -v lossless=$lossless -f "$BENCH/sql/sample.sql" >/dev/null
+
+	log "generating $NSERIES x $NPOINTS points (seeded) and loading them"
+	q -c "CREATE TABLE gen (series int NOT NULL, ts timestamptz NOT NULL, v2 float8 NOT NULL, vr float8 NOT NULL)"
+	"$GEN" "$NSERIES" "$NPOINTS" | q -c "COPY gen FROM STDIN"
+	log "building the stored forms (plain, arrays, compact_ts)"
+	q -v lossless=$lossless -f "$BENCH/sql/generated.sql" >/dev/null
+	log "data ready after $(($(date +%s) - t0)) s"
+
+	echo 'set,series,points,compact_ts,compact_ts_lossless,arrays' >"$WORK/bytes.csv"
+
+	for fn in "${ROWS[@]}"; do
+		if [ -n "${BENCH_ROWS:-}" ] && ! [[ " $BENCH_ROWS " == *" $fn "* ]]; then
+			continue
+		fi
+		log "$fn"
+		if ! (set -euo pipefail; "$fn") 2>"$WORK/row.err"; then
+			cat "$WORK/row.err" >&2
+			emit "?" "$fn FAILED" - - - none \
+				"$( (grep -m1 -E 'ERROR|error|rror:' "$WORK/row.err" || tail -n 1 "$WORK/row.err") | cut -c1-200)"
+		fi
+	done
+
+	# the machine and the server
+	nproc=$(nproc)
+	model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+	ram=$(awk '/^MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)
+	pgver=$(q -c "SHOW server_version")
+	date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
+	settings=$(q -F ' ' -c "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'max_wal_size', 'synchronous_commit')")
+	stamp=$(date -u '+%Y%m%dT%H%M%SZ')
+
+	# CSV
+	{
+		echo "row,test,chronos,reference,unit,better,chronos_advantage,note"
+		awk -F'\t' -v OFS=',' '
+			function q(s) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
+			{
+				ratio = ""
+				if ($3 != "-" && $4 != "-" && $3 + 0 != 0 && $4 + 0 != 0) {
+					if ($6 == "lower") ratio = sprintf("%.3f", $4 / $3)
+					else if ($6 == "higher") ratio = sprintf("%.3f", $3 / $4)
+				}
+				print $1, q($2), $3, $4, $5, $6, ratio, q($7)
+			}' "$OUT"
+	} >"$RESULTS/bench-$MODE-$stamp.csv"
+	cp "$WORK/bytes.csv" "$RESULTS/bytes-$MODE-$stamp.csv"
+
+	# JSON
+	awk -F'\t' -v mode="$MODE" -v date="$date_utc" -v nproc="$nproc" -v model="$model" -v ram="$ram" \
+		-v pgver="$pgver" -v nseries="$NSERIES" -v npoints="$NPOINTS" -v reps="$REPS" -v settings="$settings" '
+		function j(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
+		function n(s) { return (s == "-" || s == "") ? "null" : s + 0 }
+		BEGIN {
+			printf "{\n  \"mode\": %s, \"date\": %s,\n", j(mode), j(date)
+			printf "  \"machine\": {\"nproc\": %d, \"model\": %s, \"ram\": %s},\n", nproc, j(model), j(ram)
+			printf "  \"postgresql\": %s, \"settings\": %s,\n", j(pgver), j(settings)
+			printf "  \"generated\": {\"series\": %d, \"points_per_series\": %d}, \"repetitions\": %d,\n", nseries, npoints, reps
+			printf "  \"rows\": ["
+			sep = "\n"
+		}
+		{
+			ratio = "null"
+			if ($3 != "-" && $4 != "-" && $3 + 0 != 0 && $4 + 0 != 0) {
+				if ($6 == "lower") ratio = sprintf("%.3f", $4 / $3)
+				else if ($6 == "higher") ratio = sprintf("%.3f", $3 / $4)
+			}
+			printf "%s    {\"row\": %s, \"test\": %s, \"chronos\": %s, \"reference\": %s, \"unit\": %s, \"better\": %s, \"chronos_advantage\": %s, \"note\": %s}", \
+				sep, j($1), j($2), n($3), n($4), j($5), j($6), ratio, j($7)
+			sep = ",\n"
+		}
+		END { printf "\n  ]\n}\n" }' "$OUT" >"$RESULTS/bench-$MODE-$stamp.json"
+
+	cp "$RESULTS/bench-$MODE-$stamp.csv" "$RESULTS/latest.csv"
+	cp "$RESULTS/bench-$MODE-$stamp.json" "$RESULTS/latest.json"
+	cp "$RESULTS/bytes-$MODE-$stamp.csv" "$RESULTS/latest_bytes.csv"
+
+	# the table
+	echo
+	echo "chronos benchmark, $MODE mode: generated set $NSERIES series x $NPOINTS points, $REPS repetitions, median"
+	echo "machine: $nproc cores, $model, $ram RAM; PostgreSQL $pgver; $date_utc"
+	echo "server: $settings"
+	echo "x = chronos's advantage (PostgreSQL's time, bytes or memory / chronos's; rates: chronos's / PostgreSQL's); > 1: chronos better"
+	echo
+	awk -F'\t' '
+		function f(x,   a) {
+			if (x == "-" || x == "") return "-"
+			a = x < 0 ? -x : x
+			if (a >= 1000) return sprintf("%.0f", x)
+			if (a >= 100) return sprintf("%.1f", x)
+			if (a >= 1) return sprintf("%.2f", x)
+			if (a == 0) return "0"
+			return sprintf("%.3g", x)
+		}
+		{
+			ratio = "-"
+			if ($3 != "-" && $4 != "-" && $3 + 0 != 0 && $4 + 0 != 0) {
+				if ($6 == "lower") ratio = sprintf("%.2fx", $4 / $3)
+				else if ($6 == "higher") ratio = sprintf("%.2fx", $3 / $4)
+			}
+			printf "| %-3s | %-62s | %10s | %10s | %-7s | %8s | %s |\n", $1, $2, f($3), f($4), $5, ratio, $7
+		}
+		BEGIN {
+			printf "| %-3s | %-62s | %10s | %10s | %-7s | %8s | %s |\n", "#", "test", "chronos", "PostgreSQL", "unit", "x", "note"
+			printf "|-----|----------------------------------------------------------------|-----------:|-----------:|---------|---------:|------|\n"
+		}' "$OUT"
+	echo
+	echo "Bytes per point of the stored values, per series: pg_column_size of the series' compact_ts value"
+	echo "(default codec, and lossless), and of its timestamptz[] + float8[] arrays (pglz-compressed where"
+	echo "that helps), divided by its points.  A plain table costs the same per point whatever the series:"
+	echo "$(q -c "SELECT round(pg_total_relation_size('plain_heap')::numeric / $TOTAL, 2)") B/pt without index,"\
+		"$(q -c "SELECT round(pg_total_relation_size('plain_pk')::numeric / $TOTAL, 2)") B/pt with the primary key (row 1)."
+	echo
+	column -s, -t <"$WORK/bytes.csv" 2>/dev/null || cat "$WORK/bytes.csv"
+	echo
+	echo "results: $RESULTS/bench-$MODE-$stamp.{csv,json}, latest.csv, latest.json, latest_bytes.csv"
+	echo "total time: $(($(date +%s) - ${CHRONOS_BENCH_STARTED:-$t0})) s"
+}
+
+inside

@@ -1,0 +1,300 @@
+#!/bin/bash
+#
+# test/memory_sessions.sh
+#	chronos.max_memory_mb across several concurrent sessions (issue 4).
+#
+#	Runs inside an existing cluster (PGHOST, PGPORT, PGUSER, ... set, as
+#	pg_virtualenv does; test/run_tests.sh calls it as
+#	"bash test/memory_sessions.sh" with the extension installed).  It makes
+#	its own database, starts several psql sessions at once, each with its
+#	own chronos.max_memory_mb, and has each build a compact_ts with
+#	compact_ts_agg over a few million points: some over their limit (they
+#	must fail with SQLSTATE 53400), some within (they must succeed).  One
+#	more session is cancelled in the middle of a large aggregate.  While
+#	every session is still connected and idle, the script reads the
+#	backend's peak resident memory (VmHWM in /proc/<pid>/status; it must
+#	be able to read other users' /proc, e.g. run as root) and checks, per
+#	session:
+#
+#	  - the outcome (error 53400 or success, 57014 for the cancelled one);
+#	  - chronos_memory_stats().peak_memory_mb <= chronos.max_memory_mb, and
+#	    for a successful build, >= 16 bytes per point (the accounting is not
+#	    vacuous);
+#	  - used_memory_mb is back to 0 after the statement, failed or not;
+#	  - VmHWM(backend) - VmHWM(idle backend) <= limit + OVERHEAD_MB.
+#
+#	OVERHEAD_MB is PostgreSQL's own memory for the same statement, which
+#	chronos does not account: the executor, the tuplestore that
+#	generate_series() fills in FROM (up to work_mem, then it spills), the
+#	aggregate's input tuples, the finished value as the executor copies it,
+#	and allocator slack around chronos's buffers.  Measured on PostgreSQL
+#	15 / x86-64 (see the README, "Memory limits"): a plain
+#	count(*) over the same generate_series adds about 5 MB to an idle
+#	backend, and a within-limit compact_ts_agg adds at most its chronos
+#	peak plus about 10 MB.  The check allows 32 MB.
+#
+#	Output: one "ok N - ..." or "not ok N - ..." line per check, a "1..N"
+#	plan, exit status non-zero when any check failed.
+#
+# IDENTIFICATION
+#	test/memory_sessions.sh
+
+set -uo pipefail
+
+OVERHEAD_MB=${OVERHEAD_MB:-32}
+DB=chronos_memory_sessions
+PSQL=(psql -X -q -At -v ON_ERROR_STOP=1)
+
+# session table: name, chronos.max_memory_mb, points, expected SQLSTATE
+# ("00000" = success).  The costs behind the choices: building a compact_ts
+# reserves about 48 bytes per point at its peak (16-byte points, doubling
+# growth, the sort buffer), so 3 million points need about 140 MB.
+SESSIONS=(
+	"s16   16    3000000  53400"
+	"s32   32    3000000  53400"
+	"s64   64    1000000  00000"
+	"s256  256   3000000  00000"
+)
+
+n=0
+failed=0
+WORK=$(mktemp -d /tmp/chronos_memory_sessions.XXXXXX)
+declare -A FD PID_PSQL
+
+ok()
+{
+	n=$((n + 1))
+	echo "ok $n - $*"
+}
+
+not_ok()
+{
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $*"
+}
+
+# check DESCRIPTION COMMAND...: ok if COMMAND succeeds
+check()
+{
+	local desc=$1
+	shift
+	if "$@"; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+	fi
+}
+
+# le A B: A <= B for decimal numbers
+le()
+{
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'
+}
+
+vmhwm_kb()
+{
+	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+cleanup()
+{
+	local s
+	for s in "${!FD[@]}"; do
+		eval "exec ${FD[$s]}>&-" 2>/dev/null
+	done
+	for s in "${!PID_PSQL[@]}"; do
+		wait "${PID_PSQL[$s]}" 2>/dev/null
+	done
+	dropdb --if-exists "$DB" >/dev/null 2>&1
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# start_session NAME: a psql reading commands from a fifo, kept open until
+# cleanup, so that its backend stays connected (and measurable) after the
+# work is done.
+start_session()
+{
+	local name=$1 fd
+	mkfifo "$WORK/$name.in"
+	psql -X -q -At -d "$DB" <"$WORK/$name.in" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+	PID_PSQL[$name]=$!
+	exec {fd}>"$WORK/$name.in"
+	FD[$name]=$fd
+}
+
+# send NAME TEXT: feed TEXT to session NAME
+send()
+{
+	printf '%s\n' "$2" >&"${FD[$1]}"
+}
+
+# wait_results COUNT SECONDS: wait until results holds COUNT rows
+wait_results()
+{
+	local want=$1 secs=$2 i have
+	for ((i = 0; i < secs * 10; i++)); do
+		have=$("${PSQL[@]}" -d "$DB" -c "SELECT count(*) FROM results" 2>/dev/null)
+		[ "${have:-0}" -ge "$want" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------------
+# set-up
+# ---------------------------------------------------------------------
+if [ ! -r /proc/self/status ]; then
+	echo "Bail out! /proc is not readable"
+	exit 1
+fi
+
+dropdb --if-exists "$DB" >/dev/null 2>&1
+if ! createdb "$DB" || ! "${PSQL[@]}" -d "$DB" <<'EOF'
+CREATE EXTENSION chronos;
+CREATE TABLE results (
+	session text PRIMARY KEY,
+	pid int,
+	limit_mb int,
+	points bigint,
+	sqlstate text,
+	used_before float8,
+	used_after float8,
+	peak_mb float8
+);
+-- run_build(session, points): compact_ts_agg over points points, in its own
+-- subtransaction; records the outcome and this backend's chronos figures.
+CREATE FUNCTION run_build(session text, npoints bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+	state text := '00000';
+	before float8;
+	len int;
+BEGIN
+	PERFORM chronos_memory_reset_peak();
+	SELECT used_memory_mb INTO before FROM chronos_memory_stats();
+	BEGIN
+		SELECT length(compact_ts_agg(ts, v)) INTO len
+		FROM (SELECT '2020-01-01 00:00:00+00'::timestamptz + g * interval '10 s' AS ts,
+					 round((100 * sin(g / 1000.0))::numeric, 2)::float8 AS v
+			  FROM generate_series(1, npoints) g) s;
+		IF len <> npoints THEN
+			state := 'WRONG';
+		END IF;
+	EXCEPTION
+		WHEN query_canceled THEN
+			state := '57014';
+		WHEN OTHERS THEN
+			state := SQLSTATE;
+	END;
+	INSERT INTO results
+	SELECT session, pg_backend_pid(), current_setting('chronos.max_memory_mb')::int,
+		   npoints, state, before, used_memory_mb, peak_memory_mb
+	FROM chronos_memory_stats();
+END $$;
+EOF
+then
+	echo "Bail out! cannot create database $DB with extension chronos"
+	exit 1
+fi
+
+# ---------------------------------------------------------------------
+# an idle backend, for the baseline
+# ---------------------------------------------------------------------
+start_session idle
+send idle "SELECT * FROM chronos_memory_stats();"
+send idle "INSERT INTO results (session, pid) VALUES ('idle', pg_backend_pid());"
+
+# a backend that runs the same query shape without chronos (for the log)
+start_session plain
+send plain "SELECT count(*) FROM (SELECT '2020-01-01 00:00:00+00'::timestamptz + g * interval '10 s' AS ts, sin(g) AS v FROM generate_series(1, 3000000) g) s;"
+send plain "INSERT INTO results (session, pid) VALUES ('plain', pg_backend_pid());"
+
+# ---------------------------------------------------------------------
+# the sessions, all at once
+# ---------------------------------------------------------------------
+for spec in "${SESSIONS[@]}"; do
+	read -r name limit points expect <<<"$spec"
+	start_session "$name"
+	send "$name" "SET chronos.max_memory_mb = $limit;"
+	if [ "$name" = s256 ]; then
+		# this one also logs its reservations and peak
+		send "$name" "SET chronos.log_memory = on;"
+		send "$name" "SET client_min_messages = log;"
+	fi
+	send "$name" "SELECT run_build('$name', $points);"
+done
+
+# a session cancelled in the middle of a large aggregate
+start_session cancel
+send cancel "SET chronos.max_memory_mb = 2048;"
+send cancel "SELECT set_config('application_name', 'chronos_cancel_me', false);"
+send cancel "SELECT run_build('cancel', 30000000);"
+
+# cancel it once it has been busy for a while
+cancelled=0
+for ((i = 0; i < 600; i++)); do
+	r=$("${PSQL[@]}" -d "$DB" -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+		WHERE application_name = 'chronos_cancel_me' AND state = 'active'
+		AND now() - query_start > interval '1.5 s'" 2>/dev/null)
+	if [ "$r" = t ]; then
+		cancelled=1
+		break
+	fi
+	sleep 0.1
+done
+check "the cancel session was cancelled while building" [ "$cancelled" = 1 ]
+
+if ! wait_results $((${#SESSIONS[@]} + 3)) 300; then
+	not_ok "every session reported within 300 s"
+	for f in "$WORK"/*.err; do
+		sed "s/^/# $(basename "$f" .err): /" "$f"
+	done
+	echo "1..$n"
+	exit 1
+fi
+ok "every session reported"
+
+# ---------------------------------------------------------------------
+# measure while every backend is still connected
+# ---------------------------------------------------------------------
+idle_pid=$("${PSQL[@]}" -d "$DB" -c "SELECT pid FROM results WHERE session = 'idle'")
+idle_kb=$(vmhwm_kb "$idle_pid")
+plain_pid=$("${PSQL[@]}" -d "$DB" -c "SELECT pid FROM results WHERE session = 'plain'")
+plain_kb=$(vmhwm_kb "$plain_pid")
+check "VmHWM of the idle backend is readable (${idle_kb:-?} kB)" [ -n "$idle_kb" ]
+if [ -z "$idle_kb" ]; then
+	echo "1..$n"
+	exit 1
+fi
+echo "# idle backend VmHWM ${idle_kb} kB; plain count(*) over 3M generated rows adds $(((${plain_kb:-0} - idle_kb) / 1024)) MB"
+
+for spec in "${SESSIONS[@]}" "cancel 2048 30000000 57014"; do
+	read -r name limit points expect <<<"$spec"
+	IFS='|' read -r pid state used_before used_after peak <<<"$("${PSQL[@]}" -d "$DB" -c \
+		"SELECT pid, sqlstate, used_before, used_after, peak_mb FROM results WHERE session = '$name'")"
+	kb=$(vmhwm_kb "$pid")
+	extra_mb=$(awk -v a="${kb:-0}" -v b="$idle_kb" 'BEGIN { printf "%.1f", (a - b) / 1024 }')
+	echo "# $name: limit ${limit} MB, ${points} points, SQLSTATE $state, chronos peak ${peak} MB, VmHWM ${kb} kB (+${extra_mb} MB over idle)"
+
+	check "$name: SQLSTATE $expect (got $state)" [ "$state" = "$expect" ]
+	check "$name: chronos peak ${peak} MB <= limit ${limit} MB" le "$peak" "$limit"
+	check "$name: used_memory_mb back to ${used_before} after the statement (${used_after})" \
+		[ "$used_after" = "$used_before" ]
+	if [ "$expect" = 00000 ]; then
+		check "$name: peak ${peak} MB covers 16 bytes per point" \
+			le "$(awk -v p="$points" 'BEGIN { print 16 * p / 1048576 }')" "$peak"
+	fi
+	check "$name: backend VmHWM +${extra_mb} MB <= limit ${limit} MB + ${OVERHEAD_MB} MB overhead" \
+		le "$extra_mb" $((limit + OVERHEAD_MB))
+done
+
+# the session with chronos.log_memory on logged its operation's peak
+check "s256: chronos.log_memory logs the operation's peak" \
+	grep -q 'LOG:  chronos operation ".*", peak [0-9]* bytes\|LOG:  chronos operation ".*" .*peak [0-9]* bytes' "$WORK/s256.err"
+check "s16: no log line without chronos.log_memory" \
+	bash -c "! grep -q 'chronos operation' '$WORK/s16.err'"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
