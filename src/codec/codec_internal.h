@@ -267,6 +267,34 @@ cts_sum_result(const cts_sum_state *st)
 	return r == 0.0 ? 0.0 : r;
 }
 
+/*
+ * The header's summaries, derived from the block index entries in order:
+ * the encoder writes them, the validator recomputes and compares them.
+ */
+typedef struct cts_header_acc
+{
+	uint32_t	nblocks;
+	double		min;
+	double		max;
+	double		max_error;
+	cts_sum_state sum;
+} cts_header_acc;
+
+#define CTS_HEADER_ACC_INIT {0, 0.0, 0.0, 0.0, CTS_SUM_INIT}
+
+static inline void
+cts_header_acc_add(cts_header_acc *acc, const cts_block_info *bi)
+{
+	if (acc->nblocks == 0 || bi->min < acc->min)
+		acc->min = bi->min;
+	if (acc->nblocks == 0 || bi->max > acc->max)
+		acc->max = bi->max;
+	if (bi->max_error > acc->max_error)
+		acc->max_error = bi->max_error;
+	cts_sum_add(&acc->sum, bi->sum);
+	acc->nblocks++;
+}
+
 /* shared between encoder and decoder */
 extern int	cts_summary_plausible(uint32_t npoints, int exact,
 								  double min, double max,

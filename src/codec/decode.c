@@ -157,39 +157,36 @@ decode_block_impl(const uint8_t *buf, size_t len, const cts_header *h,
 	const uint8_t *end;
 	uint32_t	n = bi->npoints;
 	int			constant = (bi->flags & CTS_BLOCK_CONSTANT) != 0;
-	size_t		codes_size = (constant || bi->codec != CTS_CODEC_QUANT16) ?
-		0 : 2 * (size_t) n;
+	size_t		values_size = 0;
 	cts_sum_state st = CTS_SUM_INIT;
 	double		dmin = bi->max,
 				dmax = bi->min;
 	uint64_t	prev_delta = 0;
 	int64_t		cur;
 	uint32_t	i;
+	cts_bitreader r;
 
+	/* bi may come from the caller rather than cts_read_block_info */
+	if (cts_codec_name(bi->codec) == NULL)
+		return CTS_ERR_BAD_CODEC;
+	if ((bi->flags & ~CTS_BLOCK_KNOWN_FLAGS) != 0)
+		return CTS_ERR_BAD_FLAGS;
+	if (n < 1 || n > CTS_MAX_BLOCK_POINTS || bi->first_ts > bi->last_ts)
+		return CTS_ERR_BAD_INDEX;
+	if (constant != (bi->min == bi->max) ||
+		!isfinite(bi->min) || !isfinite(bi->max) || !(bi->min <= bi->max))
+		return CTS_ERR_BAD_SUMMARY;
 	if (len < data_off || len - data_off < bi->offset ||
 		len - data_off - bi->offset < bi->length)
 		return CTS_ERR_TRUNCATED;
-	if (bi->length < codes_size)
-		return CTS_ERR_BAD_BLOCK;
 	p = buf + data_off + bi->offset;
 	end = p + bi->length;
 
-	/* values */
+	/* where the values are, and how many bytes they take */
 	if (constant)
-	{
-		for (i = 0; i < n; i++)
-		{
-			if (values)
-				values[i] = bi->min;
-			if (pts)
-				pts[i].value = bi->min;
-			cts_sum_add(&st, bi->min);
-		}
-		dmin = dmax = bi->min;
-	}
+		values_size = 0;
 	else if (bi->codec == CTS_CODEC_GORILLA)
 	{
-		cts_bitreader r;
 		uint32_t	vlen;
 
 		if (bi->length < 4)
@@ -198,53 +195,51 @@ decode_block_impl(const uint8_t *buf, size_t len, const cts_header *h,
 		if (vlen > bi->length - 4)
 			return CTS_ERR_BAD_BLOCK;
 		cts_gorilla_reader_init(&r, p + 4, vlen);
-		for (i = 0; i < n; i++)
-		{
-			double		v;
-
-			if (cts_gorilla_next(&r, &v) != 0)
-				return CTS_ERR_BAD_BLOCK;
-			if (!isfinite(v) || cts_is_negative_zero(v))
-				return CTS_ERR_BAD_BLOCK;
-			if (values)
-				values[i] = v;
-			if (pts)
-				pts[i].value = v;
-			if (v < dmin)
-				dmin = v;
-			if (v > dmax)
-				dmax = v;
-			cts_sum_add(&st, v);
-		}
-		if (cts_gorilla_finish(&r) != 0)
-			return CTS_ERR_BAD_BLOCK;
-		codes_size = 4 + (size_t) vlen;
+		values_size = 4 + (size_t) vlen;
 	}
 	else
 	{
-		for (i = 0; i < n; i++)
-		{
-			double		v = cts_quant16_decode(bi->min, bi->max,
-											   cts_get_u16(p + 2 * (size_t) i));
-
-			if (values)
-				values[i] = v;
-			if (pts)
-				pts[i].value = v;
-			if (v < dmin)
-				dmin = v;
-			if (v > dmax)
-				dmax = v;
-			cts_sum_add(&st, v);
-		}
+		values_size = 2 * (size_t) n;
+		if (bi->length < values_size)
+			return CTS_ERR_BAD_BLOCK;
 	}
+
+	/* values, with the summaries the index must agree with */
+	for (i = 0; i < n; i++)
+	{
+		double		v;
+
+		if (constant)
+			v = bi->min;
+		else if (bi->codec == CTS_CODEC_GORILLA)
+		{
+			if (cts_gorilla_next(&r, &v) != 0 ||
+				!isfinite(v) || cts_is_negative_zero(v))
+				return CTS_ERR_BAD_BLOCK;
+		}
+		else
+			v = cts_quant16_decode(bi->min, bi->max,
+								   cts_get_u16(p + 2 * (size_t) i));
+		if (values)
+			values[i] = v;
+		if (pts)
+			pts[i].value = v;
+		if (v < dmin)
+			dmin = v;
+		if (v > dmax)
+			dmax = v;
+		cts_sum_add(&st, v);
+	}
+	if (!constant && bi->codec == CTS_CODEC_GORILLA &&
+		cts_gorilla_finish(&r) != 0)
+		return CTS_ERR_BAD_BLOCK;
 	if (!cts_same_double(dmin, bi->min) || !cts_same_double(dmax, bi->max))
 		return CTS_ERR_BAD_SUMMARY;
 	if (!cts_summary_plausible(n, constant || bi->codec == CTS_CODEC_GORILLA,
 							   bi->min, bi->max,
 							   bi->sum, bi->max_error, cts_sum_result(&st)))
 		return CTS_ERR_BAD_SUMMARY;
-	p += codes_size;
+	p += values_size;
 
 	/* timestamps */
 	cur = bi->first_ts;
@@ -314,10 +309,7 @@ cts_validate_index(const uint8_t *buf, size_t len, const cts_header *h)
 	size_t		data_off;
 	uint64_t	expect_offset = 0;
 	uint64_t	points = 0;
-	cts_sum_state hsum = CTS_SUM_INIT;
-	double		hmin = 0.0,
-				hmax = 0.0,
-				herr = 0.0;
+	cts_header_acc acc = CTS_HEADER_ACC_INIT;
 	int64_t		prev_last = 0;
 	uint32_t	i;
 
@@ -350,18 +342,12 @@ cts_validate_index(const uint8_t *buf, size_t len, const cts_header *h)
 		if (i == 0 && bi.first_ts != h->first_ts)
 			return CTS_ERR_BAD_HEADER;
 		prev_last = bi.last_ts;
-		if (i == 0 || bi.min < hmin)
-			hmin = bi.min;
-		if (i == 0 || bi.max > hmax)
-			hmax = bi.max;
-		if (bi.max_error > herr)
-			herr = bi.max_error;
-		cts_sum_add(&hsum, bi.sum);
+		cts_header_acc_add(&acc, &bi);
 	}
 	if (points != h->npoints || prev_last != h->last_ts ||
-		!cts_same_double(hmin, h->min) || !cts_same_double(hmax, h->max) ||
-		!cts_same_double(herr, h->max_error) ||
-		!cts_same_double(cts_sum_result(&hsum), h->sum))
+		!cts_same_double(acc.min, h->min) || !cts_same_double(acc.max, h->max) ||
+		!cts_same_double(acc.max_error, h->max_error) ||
+		!cts_same_double(cts_sum_result(&acc.sum), h->sum))
 		return CTS_ERR_BAD_HEADER;
 	if (len - data_off != expect_offset)
 		return CTS_ERR_TRAILING;

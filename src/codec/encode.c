@@ -241,10 +241,7 @@ encode_impl(const cts_point *pts, size_t n, const cts_encode_opts *opts,
 	size_t		data_off;
 	size_t		total;
 	size_t		pos;
-	cts_sum_state hsum = CTS_SUM_INIT;
-	double		hmin = 0.0,
-				hmax = 0.0,
-				herr = 0.0;
+	cts_header_acc acc = CTS_HEADER_ACC_INIT;
 
 	if (opts)
 	{
@@ -348,13 +345,7 @@ encode_impl(const cts_point *pts, size_t n, const cts_encode_opts *opts,
 		if (out != NULL)
 			put_block_info(out + CTS_HEADER_SIZE + CTS_INDEX_ENTRY_SIZE * i, &bi);
 
-		if (i == 0 || bi.min < hmin)
-			hmin = bi.min;
-		if (i == 0 || bi.max > hmax)
-			hmax = bi.max;
-		if (bi.max_error > herr)
-			herr = bi.max_error;
-		cts_sum_add(&hsum, bi.sum);
+		cts_header_acc_add(&acc, &bi);
 
 		total += bi.length;
 		pos += bn;
@@ -378,10 +369,10 @@ fail:
 		{
 			cts_put_u64(h + CTS_H_FIRST_TS, (uint64_t) pts[0].ts);
 			cts_put_u64(h + CTS_H_LAST_TS, (uint64_t) pts[n - 1].ts);
-			cts_put_f64(h + CTS_H_MIN, hmin);
-			cts_put_f64(h + CTS_H_MAX, hmax);
-			cts_put_f64(h + CTS_H_SUM, cts_sum_result(&hsum));
-			cts_put_f64(h + CTS_H_MAX_ERROR, herr);
+			cts_put_f64(h + CTS_H_MIN, acc.min);
+			cts_put_f64(h + CTS_H_MAX, acc.max);
+			cts_put_f64(h + CTS_H_SUM, cts_sum_result(&acc.sum));
+			cts_put_f64(h + CTS_H_MAX_ERROR, acc.max_error);
 		}
 	}
 	*out_len = total;
