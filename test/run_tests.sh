@@ -249,7 +249,7 @@ banner "build"
 build_ok=1
 make clean >/dev/null 2>&1 </dev/null
 mkdir -p "$LOGDIR"
-rm -f "$LOGDIR"/*.log "$LOGDIR"/*.rc "$LOGDIR"/*.secs "$LOGDIR"/regression.diffs
+rm -f "$LOGDIR"/*.log "$LOGDIR"/*.rc "$LOGDIR"/*.secs "$LOGDIR"/*.results "$LOGDIR"/regression.diffs
 if ! make -j"$(nproc 2>/dev/null || echo 2)" </dev/null 2>&1 | tee "$LOGDIR/build.log"; then
 	build_ok=0
 	add_result "build" 0 1 0 "make failed"

@@ -157,7 +157,8 @@ extern cts_status cts_encode(const cts_point *pts, size_t n,
  *
  * cts_read_block_info() parses index entry i; buf/len must cover the index
  * up to that entry.  It checks the entry on its own (codec, flags, counts,
- * first <= last, min <= max, finite summaries), not against its neighbours.
+ * first <= last, finite min <= max, finite max_error, a sum that is not NaN:
+ * format.h "Sums"), not against its neighbours.
  *
  * cts_validate() checks a whole value: header, every index entry against its
  * neighbours and the header, every payload (decoding it), and that nothing

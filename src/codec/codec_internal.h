@@ -152,7 +152,7 @@ cts_put_varint(uint8_t *p, uint64_t v)
 
 /*
  * Read a varint from [*pp, end).  Returns 0 on success; -1 if it runs past
- * end, is longer than 10 bytes, or overflows 64 bits.
+ * end, is longer than 10 bytes, overflows 64 bits, or is overlong.
  */
 static inline int
 cts_get_varint(const uint8_t **pp, const uint8_t *end, uint64_t *out)
@@ -172,7 +172,12 @@ cts_get_varint(const uint8_t **pp, const uint8_t *end, uint64_t *out)
 			return -1;			/* more than 64 bits */
 		v |= (uint64_t) (b & 0x7F) << shift;
 		if ((b & 0x80) == 0)
+		{
+			/* canonical: no trailing zero groups (the writer never makes one) */
+			if (b == 0 && shift > 0)
+				return -1;
 			break;
+		}
 		shift += 7;
 		if (shift > 63)
 			return -1;
@@ -296,6 +301,7 @@ cts_header_acc_add(cts_header_acc *acc, const cts_block_info *bi)
 }
 
 /* shared between encoder and decoder */
+extern int	cts_quant16_injective(double min, double max);
 extern int	cts_summary_plausible(uint32_t npoints, int exact,
 								  double min, double max,
 								  double sum, double max_error,

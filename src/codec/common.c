@@ -126,19 +126,29 @@ cts_summary_plausible(uint32_t npoints, int exact,
 	if (max_error / 2 > max / 2 - min / 2)
 		return 0;
 
-	if (isinf(sum))
+	if (isinf(sum) || isinf(decoded_sum))
 	{
-		/* the originals' sum overflowed: the decoded sum must be huge too */
-		if (isinf(decoded_sum))
+		/*
+		 * Near the top of the double range the originals' sum and the decoded
+		 * sum may land on either side of overflow: both must then be huge
+		 * and of one sign.
+		 */
+		double		big = isinf(sum) ? decoded_sum : sum;
+
+		if (isinf(sum) && isinf(decoded_sum))
 			return signbit(sum) == signbit(decoded_sum);
 		return signbit(sum) == signbit(decoded_sum) &&
-			fabs(decoded_sum) + n * max_error >= DBL_MAX / 4;
+			fabs(big) + n * max_error >= DBL_MAX / 4;
 	}
 
+	/*
+	 * Scale before multiplying, so the rounding slack cannot overflow (an
+	 * error bound so large that n * max_error does is as weak as its block
+	 * is wide).
+	 */
 	maxabs = fmax(fabs(min), fabs(max));
-	tol = n * max_error * (1.0 + 1e-9) + n * maxabs * 1e-12;
-	if (isinf(decoded_sum))
-		return 0;
-	return fabs(sum - decoded_sum) <= tol || isinf(tol) ||
-		isinf(sum - decoded_sum);
+	tol = n * (max_error * (1.0 + 1e-9)) + n * (maxabs * 1e-12);
+	if (fabs(sum / 2 - decoded_sum / 2) <= tol / 2)
+		return 1;
+	return 0;
 }

@@ -165,6 +165,8 @@ decode_block_impl(const uint8_t *buf, size_t len, const cts_header *h,
 	int64_t		cur;
 	uint32_t	i;
 	cts_bitreader r;
+	int			injective = 1;
+	int			after_run = 0;
 
 	/* bi may come from the caller rather than cts_read_block_info */
 	if (cts_codec_name(bi->codec) == NULL)
@@ -202,6 +204,7 @@ decode_block_impl(const uint8_t *buf, size_t len, const cts_header *h,
 		values_size = 2 * (size_t) n;
 		if (bi->length < values_size)
 			return CTS_ERR_BAD_BLOCK;
+		injective = cts_quant16_injective(bi->min, bi->max);
 	}
 
 	/* values, with the summaries the index must agree with */
@@ -218,8 +221,15 @@ decode_block_impl(const uint8_t *buf, size_t len, const cts_header *h,
 				return CTS_ERR_BAD_BLOCK;
 		}
 		else
-			v = cts_quant16_decode(bi->min, bi->max,
-								   cts_get_u16(p + 2 * (size_t) i));
+		{
+			uint16_t	code = cts_get_u16(p + 2 * (size_t) i);
+
+			v = cts_quant16_decode(bi->min, bi->max, code);
+			/* canonical: the smallest code of its value (see quant.c) */
+			if (!injective && code > 0 &&
+				cts_quant16_decode(bi->min, bi->max, (uint16_t) (code - 1)) == v)
+				return CTS_ERR_BAD_BLOCK;
+		}
 		if (values)
 			values[i] = v;
 		if (pts)
@@ -257,16 +267,21 @@ decode_block_impl(const uint8_t *buf, size_t len, const cts_header *h,
 			return CTS_ERR_BAD_BLOCK;
 		if (tok == 0)
 		{
+			/* canonical: one zero run is never followed by another */
+			if (after_run)
+				return CTS_ERR_BAD_BLOCK;
 			if (cts_get_varint(&p, end, &run) != 0)
 				return CTS_ERR_BAD_BLOCK;
 			if (run >= (uint64_t) (n - i))
 				return CTS_ERR_BAD_BLOCK;
 			run++;
+			after_run = 1;
 		}
 		else
 		{
 			prev_delta += cts_unzigzag(tok);
 			run = 1;
+			after_run = 0;
 		}
 		while (run-- > 0)
 		{

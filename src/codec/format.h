@@ -31,8 +31,8 @@
  *	 24  i64  last_ts        last timestamp, 0 if empty
  *	 32  f64  min            smallest original value, 0 if empty
  *	 40  f64  max            largest original value, 0 if empty
- *	 48  f64  sum            sum of the original values (Neumaier-compensated
- *	                         over the block sums), 0 if empty
+ *	 48  f64  sum            sum of the original values: the compensated sum of
+ *	                         the block sums (see "Sums" below), 0 if empty
  *	 56  f64  max_error      largest |original - decoded| over all points
  *
  * Block index entry (64 bytes), entry i at 64 + 64 * i:
@@ -46,7 +46,7 @@
  *	 24  i64  last_ts        timestamp of the block's last point
  *	 32  f64  min            exact min of the block's original values
  *	 40  f64  max            exact max of the block's original values
- *	 48  f64  sum            sum of the block's original values (Neumaier)
+ *	 48  f64  sum            sum of the block's original values (see "Sums")
  *	 56  f64  max_error      largest |original - decoded| in the block
  *
  * Blocks are in time order: block i's first_ts >= block i-1's last_ts.
@@ -55,20 +55,24 @@
  * Neumaier sum of block sums in index order); a reader checks that.
  *
  * Block payload, codec CTS_CODEC_QUANT16 (1):
- *	  values:     unless flag CTS_BLOCK_CONSTANT, npoints u16 codes.
- *	              code c decodes to  min * (1 - c/65535) + max * (c/65535),
- *	              computed in double without FMA contraction; code 0 is min
- *	              exactly, code 65535 is max exactly.
+ *	  values:     unless flag CTS_BLOCK_CONSTANT, npoints u16 codes.  In
+ *	              double arithmetic without FMA contraction, with t = c/65535:
+ *	                c == 0      -> min;   c == 65535 -> max
+ *	                otherwise   -> min + (max - min) * t, or, when max - min
+ *	                               overflows, min * (1 - t) + max * t;
+ *	                               clamped to [min, max]; -0.0 becomes 0.0
  *	              With CTS_BLOCK_CONSTANT (only when min == max) there are no
  *	              codes: every point decodes to min.
  *	  timestamps: npoints - 1 delta-of-delta tokens, as varints.  With
  *	              ts[0] = first_ts and delta[0] = 0, for i >= 1:
  *	                delta[i] = ts[i] - ts[i-1]      (mod 2^64)
  *	                dod[i]   = delta[i] - delta[i-1] (mod 2^64)
- *	              each dod is zigzag-encoded to a u64 and written as an
- *	              LEB128 varint (<= 10 bytes).  A zero token is always
- *	              followed by a varint r: the zero stands for r + 1 zero dods
- *	              in a row.  So a regular series costs two bytes per block.
+ *	              each dod is zigzag-encoded ((d << 1) ^ (d >> 63)) to a u64
+ *	              and written as an LEB128 varint (<= 10 bytes).  A zero token
+ *	              is always followed by a varint r: the zero stands for r + 1
+ *	              zero dods in a row.  The first dod of a block is its first
+ *	              interval, so a regular block costs that varint (4 bytes for
+ *	              10 s) plus 1 + 2 bytes of zero run: about 7 bytes per block.
  *	  The payload ends exactly where the token stream ends.
  *
  * Block payload, codec CTS_CODEC_GORILLA (2), lossless:
@@ -87,9 +91,27 @@
  * For every codec, CTS_BLOCK_CONSTANT is set iff min == max, and then no
  * values are stored.
  *
- * The quantizer is canonical: each stored code c satisfies
- * quantize(decode(c)) == c, so re-encoding decoded values reproduces the
- * same codes, and the text form round-trips to identical bytes.
+ * Canonical bytes.  A value has exactly one encoding, and readers reject
+ * every other, so that re-encoding decoded values (the text form, a dump)
+ * reproduces the very same bytes:
+ *	  - QUANT16 codes: each code is the smallest code of its decoded value
+ *	    (the quantizer picks the smallest of the nearest codes; in a range a
+ *	    few ulps wide several codes decode alike);
+ *	  - varints have no trailing zero groups; a zero-run token is never
+ *	    followed by another zero-run token;
+ *	  - GORILLA: see above;
+ *	  - CTS_BLOCK_CONSTANT iff min == max; reserved fields zero; payloads
+ *	    contiguous, in index order, ending exactly at the end of the value.
+ *
+ * Sums.  Sums are Neumaier-compensated, with terms of magnitude >= 2^512
+ * accumulated separately (scaled by 2^-512), so partial sums never overflow
+ * when the total fits: a block sum is +-Infinity only when the true sum of
+ * its values is beyond DBL_MAX, and never NaN.  The header sum is the same
+ * compensated sum over the block sums: +-Infinity if blocks overflowed one
+ * way, NaN (bits 0x7FF8000000000000) if both ways.  The sum of a QUANT16
+ * block must lie within npoints * max_error (plus rounding) of the sum of
+ * its decoded values; a lossless or constant block's sum is exactly the
+ * compensated sum of its decoded values and its max_error is 0.
  *
  * Values are finite doubles; -0.0 is stored as 0.0.  NaN and +-Infinity are
  * rejected by the encoder (CTS_ERR_NONFINITE).  Timestamps are any int64,

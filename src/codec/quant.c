@@ -14,7 +14,8 @@
  *	                    min * (1 - t) + max * t
  *
  * The quantizer is canonical: it returns the smallest code among those whose
- * decoded value is nearest to v.  Every code c it produces therefore
+ * decoded value is nearest to v.  (Readers reject any other code: see
+ * cts_quant16_canonical.)  Every code c it produces therefore
  * satisfies quantize(decode(c)) == c, which is what makes the text form
  * round-trip to identical bytes: the text lists decoded values and the
  * encoder re-derives the very same codes from them.
@@ -26,6 +27,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include <float.h>
+
 #include "codec_internal.h"
 
 #define L ((double) CTS_QUANT16_LEVELS)
@@ -121,16 +124,52 @@ cts_quant16_encode(double min, double max, double v)
 	}
 
 walk_down:
-	/* smallest code with the same decoded value (decode is monotone) */
+	/*
+	 * The smallest code with the same decoded value.  decode is monotone, so
+	 * the codes sharing a value form a run: binary search for its start (a
+	 * range a few ulps wide has runs thousands of codes long).
+	 */
 	if (best > 0)
 	{
 		double		w = cts_quant16_decode(min, max, (uint16_t) best);
 
-		while (best > 0 &&
-			   cts_quant16_decode(min, max, (uint16_t) (best - 1)) == w)
-			best--;
+		if (cts_quant16_decode(min, max, (uint16_t) (best - 1)) == w)
+		{
+			int			lo = 0;		/* decode(lo) may equal w */
+			int			hi = best - 1;	/* decode(hi) == w */
+
+			while (lo < hi)
+			{
+				int			mid = lo + (hi - lo) / 2;
+
+				if (cts_quant16_decode(min, max, (uint16_t) mid) == w)
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			best = hi;
+		}
 	}
 	return (uint16_t) best;
+}
+
+/*
+ * cts_quant16_injective
+ *		Whether every code of this block's grid decodes to a different value,
+ *		so that every code is canonical and readers need not check each one.
+ *
+ * True when the grid step is well above the spacing of doubles near the
+ * block's values; a conservative test (false only costs a check per code).
+ */
+int
+cts_quant16_injective(double min, double max)
+{
+	double		range = max - min;
+	double		maxabs = fmax(fabs(min), fabs(max));
+
+	if (!isfinite(range))
+		return 1;				/* step ~ 1e303: far above any ulp */
+	return range / L > 8.0 * maxabs * DBL_EPSILON && range / L > 1e-300;
 }
 
 /*

@@ -83,6 +83,7 @@ ROWS=(
 	row_bytes_sample			# 1  bytes per point, sample data (total; per series in latest_bytes.csv)
 	row_bytes_generated			# 1  bytes per point, generated set, rounded and unrounded
 	row_build					# 2  compact_ts_agg vs INSERT into the plain table
+	row_build_arrays			# 2b compact_ts_agg vs array_agg into the arrays table
 	row_read_from				# 3  unnest in FROM vs plain seq scan
 	row_read_select				# 3b unnest in the select list (streams) vs plain
 	row_aggregate				# 4  header-only sum/avg/min/max vs plain aggregate
@@ -129,10 +130,16 @@ build_variant()
 	mkdir -p "$dir"
 	cp -R Makefile src "$dir/"
 	cp chronos.control chronos--*.sql "$dir/" 2>/dev/null || true
-	if ! make -C "$dir" -j"$(nproc 2>/dev/null || echo 2)" OPTFLAGS="$flags" \
-		</dev/null >"$dir/build.log" 2>&1; then
+	# the copy brings the main build's objects along: clean them first, or
+	# make would link them instead of compiling with OPTFLAGS
+	if ! make -C "$dir" clean </dev/null >"$dir/build.log" 2>&1 ||
+		! make -C "$dir" -j"$(nproc 2>/dev/null || echo 2)" OPTFLAGS="$flags" \
+		</dev/null >>"$dir/build.log" 2>&1; then
 		cat "$dir/build.log" >&2
 		die "private build '$name' failed"
+	fi
+	if [ -n "$flags" ] && ! grep -q -e "$flags.*memory\.c\|memory\.c.*$flags" "$dir/build.log"; then
+		die "private build '$name': src/memory.c was not compiled with $flags (see $dir/build.log)"
 	fi
 	echo "$key" >"$dir/key"
 }
@@ -219,7 +226,7 @@ q()
 # median of the numbers on stdin, one per line
 median()
 {
-	sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+	sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) printf "%.6g\n", a[(NR + 1) / 2]; else printf "%.6g\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
 # emit ID TEST CHRONOS REFERENCE UNIT BETTER NOTE
@@ -281,15 +288,19 @@ measure_pair()
 # measure_mem SQL [PREP]: runs SQL in a fresh session with
 #	chronos.max_memory_mb = 64 and no parallel workers (their memory would
 #	not show in the backend's figures), and reads /proc/<pid>/status of the
-#	backend before the session ends.  Repeated REPS times.
-#	Sets MEM_HWM (median VmHWM, MB), MEM_SHM (median RssShmem at the end:
-#	the shared buffers the backend touched, part of VmHWM), MEM_BASE (median
-#	VmHWM right after connecting).
+#	backend before the session ends; test/bench/sampler.sh samples the
+#	backend's RssAnon meanwhile.  Runs MEM_REPS times (default 1: a peak
+#	varies little).  Sets (medians, MB):
+#	  MEM_HWM   VmHWM: peak resident memory, shared buffers touched included
+#	  MEM_SHM   RssShmem at the end: the shared memory the backend touched
+#	  MEM_ANON  peak RssAnon, sampled every 20 ms: the backend's private memory
+#	  MEM_BASE  VmHWM right after connecting
 measure_mem()
 {
-	local sql=$1 prep=${2:-} script=$WORK/mem.sql outp=$WORK/mem.out r
+	local sql=$1 prep=${2:-} script=$WORK/mem.sql outp=$WORK/mem.out r waited
 	: >"$outp"
-	for ((r = 0; r < REPS; r++)); do
+	for ((r = 0; r < ${MEM_REPS:-1}; r++)); do
+		rm -f "$WORK/anon" "$WORK/anon.stop"
 		cat >"$script" <<-EOF
 			\\timing off
 			\\o /dev/null
@@ -300,13 +311,20 @@ measure_mem()
 			SELECT pg_backend_pid() AS pid \\gset
 			\\setenv BENCH_PID :pid
 			\\! awk '\$1 == "VmHWM:" { print "BASE", \$2 }' /proc/\$BENCH_PID/status
+			\\! bash "$BENCH/sampler.sh" \$BENCH_PID "$WORK/anon" "$WORK/anon.stop" </dev/null >/dev/null 2>&1 &
 			$sql;
-			\\! awk '\$1 == "VmHWM:" || \$1 == "RssShmem:" { print \$1, \$2 }' /proc/\$BENCH_PID/status
+			\\! touch "$WORK/anon.stop"; awk '\$1 == "VmHWM:" || \$1 == "RssShmem:" { print \$1, \$2 }' /proc/\$BENCH_PID/status
 		EOF
 		q -f "$script" >>"$outp"
+		for ((waited = 0; waited < 100; waited++)); do
+			[ -f "$WORK/anon" ] && break
+			sleep 0.05
+		done
+		echo "ANON $(cat "$WORK/anon" 2>/dev/null || echo nan)" >>"$outp"
 	done
 	MEM_HWM=$(awk '$1 == "VmHWM:" { print $2 / 1024 }' "$outp" | median)
 	MEM_SHM=$(awk '$1 == "RssShmem:" { print $2 / 1024 }' "$outp" | median)
+	MEM_ANON=$(awk '$1 == "ANON" { print $2 / 1024 }' "$outp" | median)
 	MEM_BASE=$(awk '$1 == "BASE" { print $2 / 1024 }' "$outp" | median)
 }
 
@@ -333,6 +351,20 @@ workers()
 	local n
 	n=$(q -c "EXPLAIN $1" | awk '/Workers Planned:/ { if ($NF > m) m = $NF } END { print m + 0 }')
 	if [ "$n" -gt 0 ]; then echo "PostgreSQL: parallel, $n workers"; else echo "no parallel workers"; fi
+}
+
+# temp_mb SQL: MB of temporary files SQL writes (EXPLAIN ANALYZE, BUFFERS)
+temp_mb()
+{
+	# the first "Buffers:" line is the top node's: the whole plan's total
+	q -c "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) $1" |
+		awk '/Buffers:/ && !done {
+				done = 1
+				if (match($0, /temp[^,]*written=[0-9]+/)) {
+					s = substr($0, RSTART, RLENGTH); sub(/.*written=/, "", s); w = s
+				}
+			}
+			END { printf "%.1f\n", w * 8192 / 1048576 }'
 }
 
 # fmt NUMBER: a readable number for the table
@@ -414,11 +446,11 @@ row_bytes_generated()
 	for suffix in "" _raw; do
 		if [ -z "$suffix" ]; then label="rounded"; else label="unrounded"; fi
 		read -r heap pk arr q16 lossless < <(q -F ' ' -c "
-			SELECT pg_total_relation_size('plain${suffix}_heap'), pg_total_relation_size('plain${suffix}_pk'),
+			SELECT pg_total_relation_size('plain_heap'), pg_total_relation_size('plain_pk'),
 				pg_total_relation_size('arr${suffix}'), pg_total_relation_size('cts_q16${suffix}'),
 				coalesce(pg_total_relation_size(to_regclass('cts_lossless${suffix}'))::text, '-')")
 		bytes_rows "generated $label" "$TOTAL" "$heap" "$pk" "$arr" "$q16" "$lossless" \
-			"$NSERIES x $NPOINTS points"
+			"$NSERIES x $NPOINTS points$([ -n "$suffix" ] && echo "; plain tables as rounded (float8 is fixed-width)")"
 		q -F ',' -v lossless="$([ "$lossless" != - ] && echo true || echo false)" <<-EOF >>"$WORK/bytes.csv"
 			SELECT 'generated', '"$label ($NSERIES x $NPOINTS)"', $TOTAL,
 				(SELECT round(sum(pg_column_size(data))::numeric / $TOTAL, 2) FROM cts_q16${suffix}),
@@ -446,17 +478,30 @@ row_build()
 		s lower "$TOTAL points from a staging table; a CHECKPOINT before each run"
 }
 
+row_build_arrays()
+{
+	SQL_A="INSERT INTO build_cts SELECT series, compact_ts_agg(ts, v2) FROM gen GROUP BY series" \
+	PREP_A="TRUNCATE build_cts; CHECKPOINT;" \
+	SQL_B="INSERT INTO build_arr SELECT series, array_agg(ts ORDER BY ts), array_agg(v2 ORDER BY ts) FROM gen GROUP BY series" \
+	PREP_B="TRUNCATE build_arr; CHECKPOINT;" \
+	NOWARM=1 measure_pair
+	emit 2 "build: compact_ts_agg vs array_agg into arrays" \
+		"$(awk -v t="$MED_A" 'BEGIN { print t / 1000 }')" "$(awk -v t="$MED_B" 'BEGIN { print t / 1000 }')" \
+		s lower "the same; arrays as in row 1 (one row per series)"
+}
+
 # 3. Read every point
 READ_NOTE="count(ts) + sum(value) of every point"
+SQL_A_READ="SELECT count(u.ts), sum(u.value) FROM cts_q16 t, unnest(t.data) u"
 row_read_from()
 {
-	SQL_A="SELECT count(u.ts), sum(u.value) FROM cts_q16 t, unnest(t.data) u" \
+	SQL_A=$SQL_A_READ \
 	SQL_B="SELECT count(ts), sum(value) FROM plain_pk" \
 	measure_pair
 	emit 3 "read all: FROM unnest(data) vs plain seq scan" \
 		"$(awk -v t="$MED_A" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
 		"$(awk -v t="$MED_B" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mrows/s higher \
-		"$READ_NOTE; $(fmt "$MED_A") ms vs $(fmt "$MED_B") ms; unnest in FROM is a FunctionScan (materialized); $(workers "SELECT count(ts), sum(value) FROM plain_pk")"
+		"$READ_NOTE; $(fmt "$MED_A") ms vs $(fmt "$MED_B") ms; unnest in FROM is a FunctionScan: each series is materialized (temp files written: $(temp_mb "$SQL_A_READ") MB); $(workers "SELECT count(ts), sum(value) FROM plain_pk")"
 }
 
 row_read_select()
@@ -503,27 +548,35 @@ row_range()
 }
 
 # 6. Peak backend memory at chronos.max_memory_mb = 64
+# mem_rows JOB SQL_A PREP_A SQL_B PREP_B NOTE: the two lines of row 6 for a job
+mem_rows()
+{
+	local job=$1 a a_shm a_anon b b_shm b_anon base
+	measure_mem "$2" "$3"
+	a=$MEM_HWM a_shm=$MEM_SHM a_anon=$MEM_ANON base=$MEM_BASE
+	measure_mem "$4" "$5"
+	b=$MEM_HWM b_shm=$MEM_SHM b_anon=$MEM_ANON
+	emit 6 "peak memory (VmHWM), $job" "$a" "$b" MB lower \
+		"chronos.max_memory_mb = 64, no parallel workers; VmHWM counts shared buffers touched (RssShmem $(fmt "$a_shm") vs $(fmt "$b_shm") MB); fresh backend $(fmt "$base") MB"
+	emit 6 "peak private memory (RssAnon), $job" "$a_anon" "$b_anon" MB lower \
+		"the same runs: largest RssAnon sampled every 20 ms; $6"
+}
+
 row_mem_build()
 {
-	local a a_shm b b_shm base
-	measure_mem "INSERT INTO build_cts SELECT series, compact_ts_agg(ts, v2) FROM gen GROUP BY series" \
-		"TRUNCATE build_cts;"
-	a=$MEM_HWM a_shm=$MEM_SHM base=$MEM_BASE
-	measure_mem "INSERT INTO build_plain SELECT series, ts, v2 FROM gen" "TRUNCATE build_plain;"
-	b=$MEM_HWM b_shm=$MEM_SHM
-	emit 6 "peak memory (VmHWM), build: compact_ts_agg vs INSERT" "$a" "$b" MB lower \
-		"chronos.max_memory_mb = 64; VmHWM includes shared buffers touched (RssShmem $(fmt "$a_shm") vs $(fmt "$b_shm") MB); fresh backend $(fmt "$base") MB"
+	mem_rows "build: compact_ts_agg vs INSERT" \
+		"INSERT INTO build_cts SELECT series, compact_ts_agg(ts, v2) FROM gen GROUP BY series" \
+		"TRUNCATE build_cts;" \
+		"INSERT INTO build_plain SELECT series, ts, v2 FROM gen" "TRUNCATE build_plain;" \
+		"compact_ts plan: $(q -c "EXPLAIN INSERT INTO build_cts SELECT series, compact_ts_agg(ts, v2) FROM gen GROUP BY series" | grep -o -m1 -E 'HashAggregate|GroupAggregate')"
 }
 
 row_mem_read()
 {
-	local a a_shm b b_shm base
-	measure_mem "SELECT count(u.ts), sum(u.value) FROM cts_q16 t, unnest(t.data) u"
-	a=$MEM_HWM a_shm=$MEM_SHM base=$MEM_BASE
-	measure_mem "SELECT count(ts), sum(value) FROM plain_pk"
-	b=$MEM_HWM b_shm=$MEM_SHM
-	emit 6 "peak memory (VmHWM), read all: FROM unnest vs plain" "$a" "$b" MB lower \
-		"chronos.max_memory_mb = 64, no parallel workers; RssShmem $(fmt "$a_shm") vs $(fmt "$b_shm") MB; fresh backend $(fmt "$base") MB"
+	mem_rows "read all: FROM unnest vs plain" \
+		"SELECT count(u.ts), sum(u.value) FROM cts_q16 t, unnest(t.data) u" "" \
+		"SELECT count(ts), sum(value) FROM plain_pk" "" \
+		"unnest in FROM materializes each series (work_mem $(q -c "SHOW work_mem"))"
 }
 
 # 7. The codec alone, in C (no PostgreSQL to compare with)
@@ -544,6 +597,7 @@ row_codec()
 row_accounting()
 {
 	local enc_on enc_off dec_on dec_off small_on small_off r v ms
+	local SMALL_SERIES=$(( NSERIES < 10 ? NSERIES : 10 ))
 	if [ -z "$LIBDIR" ] || [ ! -f "$LIBDIR/acct/chronos.so" ]; then
 		emit 8 "memory accounting on vs off" - - - none \
 			"skipped: no build with CHRONOS_NO_MEMORY_ACCOUNTING (src/memory.c lacks the switch)"
@@ -551,29 +605,41 @@ row_accounting()
 	fi
 	local enc="SELECT sum(length(x)) FROM (SELECT compact_ts_agg(ts, v2) AS x FROM gen GROUP BY series) s"
 	local dec="SELECT count(u.ts), sum(u.value) FROM cts_q16 t, unnest(t.data) u"
-	local small="SELECT count(x) FROM (SELECT compact_ts_agg(ts, v2) AS x FROM gen GROUP BY series, date_trunc('hour', ts)) s"
+	local small="SELECT count(x) FROM (SELECT compact_ts_agg(ts, v2) AS x FROM gen WHERE series <= $SMALL_SERIES GROUP BY series, date_trunc('hour', ts)) s"
+	local small_pts=$((SMALL_SERIES * NPOINTS))
 	: >"$WORK/acct.out"
-	# one fresh session per run; alternate the two libraries
-	for ((r = -1; r < REPS; r++)); do
-		for v in acct noacct; do
+	# one fresh session per run; the two libraries alternate, in the order
+	# ABBA so neither always goes first; REPS + 2 runs each, since the
+	# difference is small (the data is in the cache already: the earlier
+	# rows read it)
+	for ((r = 0; r < REPS + 2; r++)); do
+		for v in $( ((r % 2)) && echo noacct acct || echo acct noacct); do
 			use_library "$LIBDIR/$v/chronos.so"
+			# each statement: the backend's CPU time (/proc/<pid>/schedstat,
+			# ns on the CPU) before and after it
 			ms=$(q <<-EOF
 				\\timing off
 				\\o /dev/null
 				SELECT length(data) FROM cts_q16 LIMIT 1;
-				SELECT clock_timestamp() AS t0 \\gset
+				SELECT pg_backend_pid() AS pid \\gset
+				\\setenv BENCH_PID :pid
+				\\! grep -q "$LIBDIR/$v/chronos.so" /proc/\$BENCH_PID/maps || echo WRONG_LIBRARY
+				\\! cut -d' ' -f1 /proc/\$BENCH_PID/schedstat
 				$enc;
-				SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000 AS enc \\gset
-				SELECT clock_timestamp() AS t0 \\gset
+				\\! cut -d' ' -f1 /proc/\$BENCH_PID/schedstat
 				$dec;
-				SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000 AS dec \\gset
-				SELECT clock_timestamp() AS t0 \\gset
+				\\! cut -d' ' -f1 /proc/\$BENCH_PID/schedstat
 				$small;
-				SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000 AS small \\gset
-				\\echo :enc :dec :small
+				\\! cut -d' ' -f1 /proc/\$BENCH_PID/schedstat
 			EOF
 			)
-			[ "$r" -ge 0 ] && echo "$v $ms" >>"$WORK/acct.out"
+			case "$ms" in
+				*WRONG_LIBRARY*)
+					use_library '$libdir/chronos'
+					die "row 8: the backend did not load $LIBDIR/$v/chronos.so" ;;
+			esac
+			ms=$(echo "$ms" | awk 'NR > 1 { printf "%s ", ($1 - prev) / 1e6 } { prev = $1 } END { print "" }')
+			echo "$v $ms" >>"$WORK/acct.out"
 		done
 	done
 	use_library '$libdir/chronos'
@@ -586,15 +652,15 @@ row_accounting()
 	emit 8 "accounting on vs off: encode (compact_ts_agg)" \
 		"$(awk -v t="$enc_on" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
 		"$(awk -v t="$enc_off" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mpts/s higher \
-		"reference: the same sources built with -DCHRONOS_NO_MEMORY_ACCOUNTING; $NSERIES values"
+		"reference: the same sources built with -DCHRONOS_NO_MEMORY_ACCOUNTING; the backend's CPU time (schedstat), fresh session per run; $NSERIES values"
 	emit 8 "accounting on vs off: decode (FROM unnest)" \
 		"$(awk -v t="$dec_on" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
 		"$(awk -v t="$dec_off" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mpts/s higher \
 		"count + sum of every point"
 	emit 8 "accounting on vs off: encode, one value per hour" \
-		"$(awk -v t="$small_on" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
-		"$(awk -v t="$small_off" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mpts/s higher \
-		"$(q -c "SELECT count(DISTINCT (series, date_trunc('hour', ts))) FROM gen") values of 360 points: the per-operation cost"
+		"$(awk -v t="$small_on" -v n="$small_pts" 'BEGIN { print n / t / 1000 }')" \
+		"$(awk -v t="$small_off" -v n="$small_pts" 'BEGIN { print n / t / 1000 }')" Mpts/s higher \
+		"$(q -c "SELECT count(DISTINCT (series, date_trunc('hour', ts))) FROM gen WHERE series <= $SMALL_SERIES") values of 360 points: the per-operation cost"
 }
 
 ###########################################################################
@@ -606,6 +672,7 @@ inside()
 	local fn stamp lossless t0 nproc model ram pgver date_utc settings
 	t0=$(date +%s)
 	mkdir -p "$RESULTS"
+	LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 	psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $DB" >/dev/null
 	q -c "CREATE EXTENSION chronos" >/dev/null
@@ -641,6 +708,7 @@ inside()
 	ram=$(awk '/^MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)
 	pgver=$(q -c "SHOW server_version")
 	date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
+	load="load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 	settings=$(q -F ' ' -c "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'max_wal_size', 'synchronous_commit')")
 	stamp=$(date -u '+%Y%m%dT%H%M%SZ')
 
@@ -662,12 +730,12 @@ inside()
 
 	# JSON
 	awk -F'\t' -v mode="$MODE" -v date="$date_utc" -v nproc="$nproc" -v model="$model" -v ram="$ram" \
-		-v pgver="$pgver" -v nseries="$NSERIES" -v npoints="$NPOINTS" -v reps="$REPS" -v settings="$settings" '
+		-v pgver="$pgver" -v load="$load" -v nseries="$NSERIES" -v npoints="$NPOINTS" -v reps="$REPS" -v settings="$settings" '
 		function j(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
 		function n(s) { return (s == "-" || s == "") ? "null" : s + 0 }
 		BEGIN {
 			printf "{\n  \"mode\": %s, \"date\": %s,\n", j(mode), j(date)
-			printf "  \"machine\": {\"nproc\": %d, \"model\": %s, \"ram\": %s},\n", nproc, j(model), j(ram)
+			printf "  \"machine\": {\"nproc\": %d, \"model\": %s, \"ram\": %s, \"load\": %s},\n", nproc, j(model), j(ram), j(load)
 			printf "  \"postgresql\": %s, \"settings\": %s,\n", j(pgver), j(settings)
 			printf "  \"generated\": {\"series\": %d, \"points_per_series\": %d}, \"repetitions\": %d,\n", nseries, npoints, reps
 			printf "  \"rows\": ["
@@ -692,7 +760,7 @@ inside()
 	# the table
 	echo
 	echo "chronos benchmark, $MODE mode: generated set $NSERIES series x $NPOINTS points, $REPS repetitions, median"
-	echo "machine: $nproc cores, $model, $ram RAM; PostgreSQL $pgver; $date_utc"
+	echo "machine: $nproc cores, $model, $ram RAM; PostgreSQL $pgver; $date_utc; $load"
 	echo "server: $settings"
 	echo "x = chronos's advantage (PostgreSQL's time, bytes or memory / chronos's; rates: chronos's / PostgreSQL's); > 1: chronos better"
 	echo

@@ -1114,6 +1114,17 @@ test_bad_summaries(void)
 				  CTS_ERR_BAD_SUMMARY);
 	free(c.buf);
 
+	/* huge magnitudes: the sum bound must not overflow into "anything goes" */
+	{
+		cts_point	hp[3] = {{1, 1e308}, {2, -1e308}, {3, 5e307}};
+		value		hv = make_value("huge values", hp, 3, 0);
+
+		tu_put_f64(entry(hv.buf, 0) + CTS_B_SUM, -1e308);	/* true sum 5e307 */
+		refresh_header(hv.buf);
+		expect_status("sum -1e308 for [1e308, -1e308, 5e307]", hv.buf, hv.len, CTS_ERR_BAD_SUMMARY);
+		free(hv.buf);
+	}
+
 	/* constant block: the sum must be npoints * value, up to rounding */
 	c = copy_value(E_mixed, 0);
 	tu_put_f64(entry(c.buf, 0) + CTS_B_SUM, 7.0);	/* 3 * 2.0 = 6 */
@@ -1137,9 +1148,11 @@ test_bad_summaries(void)
 
 
 /*
- * codec.h: cts_read_block_info checks "finite summaries"; format.h: the sum
- * is the sum of the (finite) original values.  An overflowing sum stored as
- * +-Infinity (or a header sum of NaN = inf + -inf) is outside that contract.
+ * format.h: a block's sum is +-Infinity only when the true sum of its values
+ * is beyond double precision, never NaN; the header's sum is NaN (with
+ * canonical bits) only when block sums overflowed in both directions.  A
+ * NaN block sum, a non-canonical NaN header sum, or an infinite block sum
+ * whose decoded values cannot reach it are rejected.
  */
 static void
 test_nonfinite_sums_rejected(void)
@@ -1147,25 +1160,36 @@ test_nonfinite_sums_rejected(void)
 	cts_header	h;
 	cts_block_info bi;
 	value		c;
-	const double bad[] = {INFINITY, -INFINITY, NAN};
+	uint64_t	odd_nan_bits = UINT64_C(0x7FF8000000000001);
+	double		odd_nan;
 	size_t		k;
+	const double bad[] = {INFINITY, -INFINITY, NAN};
 
+	memcpy(&odd_nan, &odd_nan_bits, sizeof(odd_nan));
 	for (k = 0; k < 3; k++)
 	{
+		/* small values cannot sum to an infinity, and never to NaN */
 		c = copy_value(E_two_blocks, 0);
 		tu_put_f64(entry(c.buf, 1) + CTS_B_SUM, bad[k]);
-		CHECK_STATUS(cts_read_header(c.buf, c.len, &h), CTS_OK);
-		CHECKF(cts_read_block_info(c.buf, c.len, &h, 1, &bi) != CTS_OK,
-			   "index entry with sum %g accepted by cts_read_block_info", bad[k]);
 		refresh_header(c.buf);
 		CHECKF(validate_exact(c.buf, c.len) != CTS_OK, "value with block sum %g validates", bad[k]);
-		free(c.buf);
-		c = copy_value(E_two_blocks, 0);
-		tu_put_f64(c.buf + CTS_H_SUM, bad[k]);
-		CHECKF(cts_read_header(c.buf, 64, &h) != CTS_OK,
-			   "header with sum %g accepted by cts_read_header", bad[k]);
+		if (isnan(bad[k]))
+		{
+			CHECK_STATUS(cts_read_header(c.buf, c.len, &h), CTS_OK);
+			CHECKF(cts_read_block_info(c.buf, c.len, &h, 1, &bi) != CTS_OK,
+				   "index entry with sum NaN accepted by cts_read_block_info");
+		}
 		free(c.buf);
 	}
+	/* a header sum of NaN must have the canonical bits, and match the index */
+	c = copy_value(E_two_blocks, 0);
+	tu_put_f64(c.buf + CTS_H_SUM, odd_nan);
+	CHECKF(cts_read_header(c.buf, 64, &h) != CTS_OK, "header with a non-canonical NaN sum accepted");
+	free(c.buf);
+	c = copy_value(E_two_blocks, 0);
+	tu_put_f64(c.buf + CTS_H_SUM, NAN);
+	CHECKF(validate_exact(c.buf, c.len) != CTS_OK, "NaN header sum over finite block sums validates");
+	free(c.buf);
 }
 
 /*

@@ -18,6 +18,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include <time.h>
+
 #include "unit.h"
 
 #define T2020 INT64_C(631152000000000)	/* 2020-01-01 00:00:00+00 */
@@ -398,9 +400,26 @@ test_extreme_values(void)
 	free(buf);
 	/* the sum 1e308 + 1e308 overflows on the way but not at the end */
 	free(tu_roundtrip("sum overflows midway", f, 3, NULL, &len));
+	/*
+	 * found by fuzz_encode: the originals sum to -DBL_MAX (finite), but the
+	 * decoded values, each within max_error of its original, sum to -inf;
+	 * the encoder's own output must still validate
+	 */
+	{
+		cts_point	h[5] = {{1, 1e308}, {2, -1}, {3, -DBL_MAX}, {4, -1e308}, {5, 0}};
+
+		free(tu_roundtrip("decoded sum overflows, original sum does not", h, 5, NULL, &len));
+	}
 }
 
 /* a sum that does overflow: the spec does not say; it must not produce garbage */
+/* index entry i of an encoded value */
+static const uint8_t *
+entry_of(const uint8_t *buf, uint32_t i)
+{
+	return buf + CTS_HEADER_SIZE + (size_t) CTS_INDEX_ENTRY_SIZE * i;
+}
+
 static void
 test_sum_overflow(void)
 {
@@ -420,22 +439,37 @@ test_sum_overflow(void)
 		tu_expect	ex = {a, 2, 0, 0, 0};
 
 		tu_check_value(label, buf, len, &ex);
-		CHECK(isfinite(tu_get_f64(buf + CTS_H_SUM)));
+		/* format.h: the true sum 2e308 is beyond double precision */
+		CHECK(tu_get_f64(buf + CTS_H_SUM) == INFINITY);
 	}
 	else
 		CHECK(st != CTS_OK);
 	free(buf);
-	/* block sums +inf and -inf, so the header sum would be inf - inf */
+	/* block sums +inf and -inf: the header sum is the canonical NaN */
 	buf = tu_encode(b, 4, &o, &len, &st, &bad);
 	h_note("encoding blocks with sums 2e308 and -2e308 gives %s", tu_status_name(st));
-	if (buf)
+	if (CHECK(buf != NULL))
 	{
 		const char *label = "block sum overflow";
 		tu_expect	ex = {b, 4, 2, 0, 0};
+		uint64_t	bits = tu_d2bits(tu_get_f64(buf + CTS_H_SUM));
 
 		tu_check_value(label, buf, len, &ex);
+		CHECKF(bits == UINT64_C(0x7FF8000000000000),
+			   "header sum bits %016llx, not the canonical NaN", (unsigned long long) bits);
+		CHECK(tu_get_f64(entry_of(buf, 0) + CTS_B_SUM) == INFINITY);
+		CHECK(tu_get_f64(entry_of(buf, 1) + CTS_B_SUM) == -INFINITY);
 	}
 	free(buf);
+	/* partial sums past DBL_MAX are not an overflow when the total is finite */
+	{
+		cts_point	c3[3] = {{0, 1.7e308}, {1, 1.7e308}, {2, -1.7e308}};
+
+		buf = tu_encode(c3, 3, NULL, &len, &st, &bad);
+		if (CHECK(buf != NULL))
+			CHECK(tu_get_f64(buf + CTS_H_SUM) == 1.7e308);
+		free(buf);
+	}
 }
 
 /* -0.0 is stored as 0.0 */
@@ -1067,6 +1101,37 @@ test_roundtrip_1m_random_walk(void)
 	free(p);
 }
 
+
+/*
+ * Values one ulp apart fill a block with a range so narrow that tens of
+ * thousands of codes decode to the same value.  Encoding must still take
+ * time proportional to the points, not to the codes sharing a value: a
+ * 65536-point block of 1.0 / 1.0000000000000002 gets 2 s of CPU here
+ * (sanitized build; an ordinary series of this size takes milliseconds).
+ */
+static void
+test_tiny_range_encode_time(void)
+{
+	size_t		n = CTS_MAX_BLOCK_POINTS,
+				i,
+				len;
+	cts_point  *p = u_regular(n, T2020, SEC);
+	cts_encode_opts o = opts_bp(CTS_MAX_BLOCK_POINTS);
+	clock_t		t0;
+	double		secs;
+	uint8_t    *buf;
+
+	for (i = 0; i < n; i++)
+		p[i].value = (i % 2) ? nextafter(1.0, 2.0) : 1.0;
+	t0 = clock();
+	buf = tu_roundtrip("1-ulp block", p, n, &o, &len);
+	secs = (double) (clock() - t0) / CLOCKS_PER_SEC;
+	h_note("encoding + checking 65536 points of a 1-ulp range: %.2f s CPU", secs);
+	CHECKF(secs < 2.0, "encoding a 65536-point 1-ulp block took %.2f s CPU (limit 2 s)", secs);
+	free(buf);
+	free(p);
+}
+
 /* encoding does not depend on anything but the points: same input, same bytes */
 static void
 test_deterministic(void)
@@ -1115,5 +1180,6 @@ main(void)
 	RUN(test_gorilla_specs);
 	RUN(test_roundtrip_1m_random_walk);
 	RUN(test_deterministic);
+	RUN(test_tiny_range_encode_time);
 	return h_done("test_encode");
 }

@@ -592,7 +592,8 @@ tu_ref_encode(const cts_point *pts, size_t n, uint32_t block_points, uint8_t cod
 		if (specs)
 			err = specs[b].max_error;
 		free(vals);
-		if (!isfinite(sum))
+		/* format.h: a block sum is +-Infinity past DBL_MAX, never NaN */
+		if (isnan(sum))
 		{
 			free(bsums);
 			free(ts);
@@ -630,16 +631,9 @@ tu_ref_encode(const cts_point *pts, size_t n, uint32_t block_points, uint8_t cod
 	tu_put_u32(h + CTS_H_NBLOCKS, (uint32_t) nblocks);
 	if (nblocks > 0)
 	{
+		/* format.h: +-Infinity, or the canonical NaN, when block sums overflowed */
 		double		hsum = cts_sum(bsums, nblocks);
 
-		if (!isfinite(hsum))
-		{
-			free(bsums);
-			free(ts);
-			free(out.p);
-			free(pay.p);
-			return NULL;
-		}
 		tu_put_i64(h + CTS_H_FIRST_TS, pts[0].ts);
 		tu_put_i64(h + CTS_H_LAST_TS, pts[n - 1].ts);
 		tu_put_f64(h + CTS_H_MIN, hmin);
@@ -854,8 +848,12 @@ tu_check_value(const char *label, const uint8_t *buf, size_t len,
 	data_off = cts_data_offset(&h);
 	bsums = (double *) calloc(h.nblocks + 1, sizeof(double));
 	specs = (cts_block_spec *) calloc(h.nblocks + 1, sizeof(cts_block_spec));
-	bts = (int64_t *) malloc((CTS_MAX_BLOCK_POINTS + 1) * sizeof(int64_t));
-	bvals = (double *) malloc((CTS_MAX_BLOCK_POINTS + 1) * sizeof(double));
+	{
+		size_t		bcap = h.npoints < CTS_MAX_BLOCK_POINTS ? h.npoints : CTS_MAX_BLOCK_POINTS;
+
+		bts = (int64_t *) malloc((bcap + 1) * sizeof(int64_t));
+		bvals = (double *) malloc((bcap + 1) * sizeof(double));
+	}
 
 	for (b = 0; b < h.nblocks; b++)
 	{
@@ -909,7 +907,7 @@ tu_check_value(const char *label, const uint8_t *buf, size_t len,
 				   "block %u: first_ts %" PRId64 " < previous last_ts %" PRId64,
 				   b, bi.first_ts, prev_last);
 		ok &= TU_C(isfinite(bi.min) && isfinite(bi.max) &&
-				   (isfinite(bi.sum) || (tu_lax_sums && isinf(bi.sum))) &&
+				   !isnan(bi.sum) &&	/* format.h: +-Infinity when the true sum overflows */
 				   isfinite(bi.max_error), "block %u: non-finite summary (sum %.17g)", b, bi.sum);
 		ok &= TU_C(bi.min <= bi.max, "block %u: min %.17g > max %.17g", b, bi.min, bi.max);
 		ok &= TU_C(bi.max_error >= 0 && !signbit(bi.max_error),
@@ -1030,7 +1028,9 @@ tu_check_value(const char *label, const uint8_t *buf, size_t len,
 			ok &= TU_C(tu_d2bits(bi.sum) == tu_d2bits(dsum),
 					   "block %u: lossless block sum %.17g, compensated sum of its values %.17g",
 					   b, bi.sum, dsum);
-		ok &= TU_C((tu_lax_sums && !(isfinite(bi.sum) && isfinite(dsum) &&
+		/* format.h: an overflowed sum is the infinity of its sign */
+		ok &= TU_C((isinf(bi.sum) && bi.sum == dsum) ||
+				   (tu_lax_sums && !(isfinite(bi.sum) && isfinite(dsum) &&
 									 isfinite((double) bi.npoints * bi.max_error + sabs))) ||
 				   fabs(bi.sum - dsum) <= (double) bi.npoints * bi.max_error * (1 + 1e-9) +
 				   1e-12 * sabs + 1e-300,
@@ -1099,8 +1099,10 @@ tu_check_value(const char *label, const uint8_t *buf, size_t len,
 	{
 		double		hsum = cts_sum(bsums, h.nblocks);
 
-		ok &= TU_C(isfinite(h.sum) || (tu_lax_sums && !isfinite(hsum)),
-				   "header sum %.17g not finite", h.sum);
+		/* format.h: the header sum is the compensated sum of the block sums
+		 * (NaN, with canonical bits, only if they overflowed both ways) */
+		ok &= TU_C(tu_d2bits(h.sum) == tu_d2bits(hsum),
+				   "header sum %.17g, block sums add up to %.17g", h.sum, hsum);
 
 		ok &= TU_C(total == h.npoints, "blocks hold %" PRIu64 " points, header says %u",
 				   total, h.npoints);

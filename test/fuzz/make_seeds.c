@@ -14,6 +14,12 @@
  * deterministic; every file is small (< 64 KB, all together < 1 MB).
  * Crashers found by libFuzzer go into the same directories as crash-*.
  *
+ * Regenerate (after a format change): compile this file with the codec
+ * sources (cc -std=c99 -ffp-contract=off -Isrc/codec -Itest/codec
+ * -Itest/fuzz test/fuzz/make_seeds.c, every src/codec .c file, -lm), delete
+ * the old seed-* files of both corpus directories, and run the program with
+ * test/fuzz/corpus as its argument.
+ *
  * Copyright (c) 2026, chronos developers
  *
  * IDENTIFICATION

@@ -126,8 +126,17 @@ main(int argc, char **argv)
 
 				if (de->d_name[0] == '.')
 					continue;
-				path = (char *) malloc(strlen(argv[a]) + strlen(de->d_name) + 2);
-				sprintf(path, "%s/%s", argv[a], de->d_name);
+				{
+					size_t		plen = strlen(argv[a]) + strlen(de->d_name) + 2;
+
+					path = (char *) malloc(plen);
+					if (!path)
+					{
+						fprintf(stderr, "replay: out of memory\n");
+						return 2;
+					}
+					snprintf(path, plen, "%s/%s", argv[a], de->d_name);
+				}
 				if (stat(path, &fs) != 0 || !S_ISREG(fs.st_mode))
 				{
 					free(path);
@@ -137,6 +146,11 @@ main(int argc, char **argv)
 				{
 					nc = nc ? nc * 2 : 64;
 					names = (char **) realloc(names, nc * sizeof(char *));
+					if (!names)
+					{
+						fprintf(stderr, "replay: out of memory\n");
+						return 2;
+					}
 				}
 				names[nn++] = path;
 			}

@@ -6,8 +6,10 @@
 --	read.  psql variable :lossless is true when compact_ts_agg(ts, v, codec)
 --	exists.
 --
---	  plain_heap / plain_raw_heap   (series, ts, value), no index
---	  plain_pk / plain_raw_pk       the same + PRIMARY KEY (series, ts)
+--	  plain_heap                    (series, ts, value), no index
+--	  plain_pk                      the same + PRIMARY KEY (series, ts)
+--	                                (rounded values only: float8 is fixed-width,
+--	                                so the unrounded ones take the same space)
 --	  arr / arr_raw                 one row per series: timestamptz[] + float8[]
 --	                                (default storage: TOASTed, pglz-compressed
 --	                                when that saves space)
@@ -22,13 +24,9 @@ SET TimeZone = 'UTC';
 
 CREATE TABLE plain_heap (series int NOT NULL, ts timestamptz NOT NULL, value float8 NOT NULL);
 INSERT INTO plain_heap SELECT series, ts, v2 FROM gen ORDER BY series, ts;
-CREATE TABLE plain_raw_heap (series int NOT NULL, ts timestamptz NOT NULL, value float8 NOT NULL);
-INSERT INTO plain_raw_heap SELECT series, ts, vr FROM gen ORDER BY series, ts;
 
 CREATE TABLE plain_pk (series int, ts timestamptz, value float8 NOT NULL, PRIMARY KEY (series, ts));
 INSERT INTO plain_pk SELECT series, ts, v2 FROM gen ORDER BY series, ts;
-CREATE TABLE plain_raw_pk (series int, ts timestamptz, value float8 NOT NULL, PRIMARY KEY (series, ts));
-INSERT INTO plain_raw_pk SELECT series, ts, vr FROM gen ORDER BY series, ts;
 
 CREATE TABLE arr (series int NOT NULL, ts timestamptz[] NOT NULL, value float8[] NOT NULL);
 INSERT INTO arr SELECT series, array_agg(ts ORDER BY ts), array_agg(v2 ORDER BY ts)
@@ -54,6 +52,7 @@ FROM gen GROUP BY series ORDER BY series;
 -- the targets of row 2 (build), emptied before every repetition
 CREATE TABLE build_cts (series int NOT NULL, data compact_ts NOT NULL);
 CREATE TABLE build_plain (series int, ts timestamptz, value float8 NOT NULL, PRIMARY KEY (series, ts));
+CREATE TABLE build_arr (series int NOT NULL, ts timestamptz[] NOT NULL, value float8[] NOT NULL);
 
 -- hint bits, visibility map and statistics: later reads write nothing
 VACUUM (ANALYZE);
