@@ -300,11 +300,18 @@ cts_header_acc_add(cts_header_acc *acc, const cts_block_info *bi)
 	acc->nblocks++;
 }
 
+/* the sum of magnitudes cts_summary_plausible wants: sum |v| * 2^-20 */
+static inline void
+cts_abs_sum_add(double *acc, double v)
+{
+	*acc += fabs(v) * 0x1p-20;	/* exact but for subnormals */
+}
+
 /* shared between encoder and decoder */
 extern int	cts_quant16_injective(double min, double max);
 extern int	cts_summary_plausible(uint32_t npoints, int exact,
 								  double min, double max,
 								  double sum, double max_error,
-								  double decoded_sum);
+								  double decoded_sum, double decoded_abs_sum_scaled);
 
 #endif							/* CTS_CODEC_INTERNAL_H */

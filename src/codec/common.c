@@ -101,7 +101,8 @@ cts_codec_from_name(const char *name, size_t len)
  * The original values are gone, so this is a bound, not an identity: every
  * original lies within max_error of its decoded value, so the stored sum is
  * within npoints * max_error of the decoded sum, up to rounding of both
- * sums.  An exact block stored its originals, so its error is 0 and its sum
+ * sums (decoded_abs_sum_scaled, the sum of the decoded values' magnitudes
+ * times 2^-20, sizes that rounding).  An exact block stored its originals, so its error is 0 and its sum
  * is exactly the compensated sum of its decoded values.  Returns 1 if
  * plausible.
  */
@@ -109,10 +110,9 @@ int
 cts_summary_plausible(uint32_t npoints, int exact,
 					  double min, double max,
 					  double sum, double max_error,
-					  double decoded_sum)
+					  double decoded_sum, double decoded_abs_sum_scaled)
 {
 	double		n = (double) npoints;
-	double		maxabs;
 	double		tol;
 
 	if (!(max_error >= 0.0) || !isfinite(max_error) || isnan(sum) ||
@@ -142,13 +142,16 @@ cts_summary_plausible(uint32_t npoints, int exact,
 	}
 
 	/*
-	 * Scale before multiplying, so the rounding slack cannot overflow (an
-	 * error bound so large that n * max_error does is as weak as its block
-	 * is wide).
+	 * |sum - decoded_sum| <= n * max_error plus rounding slack: each
+	 * compensated sum is within a few ulps of its terms' magnitudes, and
+	 * 1e-13 of their sum covers both.  Everything is scaled by 2^-20 so that
+	 * no term can overflow (decoded_abs_sum_scaled is sum |v| * 2^-20, which
+	 * fits for any block); the floor covers what scaling loses of
+	 * subnormals.
 	 */
-	maxabs = fmax(fabs(min), fabs(max));
-	tol = n * (max_error * (1.0 + 1e-9)) + n * (maxabs * 1e-12);
-	if (fabs(sum / 2 - decoded_sum / 2) <= tol / 2)
+	tol = n * (ldexp(max_error, -20) * (1.0 + 1e-9)) +
+		1e-13 * decoded_abs_sum_scaled + 1e-300;
+	if (fabs(ldexp(sum, -20) - ldexp(decoded_sum, -20)) <= tol)
 		return 1;
 	return 0;
 }

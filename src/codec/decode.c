@@ -159,6 +159,7 @@ decode_block_impl(const uint8_t *buf, size_t len, const cts_header *h,
 	int			constant = (bi->flags & CTS_BLOCK_CONSTANT) != 0;
 	size_t		values_size = 0;
 	cts_sum_state st = CTS_SUM_INIT;
+	double		abs_sum = 0.0;	/* sum |v| * 2^-20 */
 	double		dmin = bi->max,
 				dmax = bi->min;
 	uint64_t	prev_delta = 0;
@@ -239,6 +240,7 @@ decode_block_impl(const uint8_t *buf, size_t len, const cts_header *h,
 		if (v > dmax)
 			dmax = v;
 		cts_sum_add(&st, v);
+		cts_abs_sum_add(&abs_sum, v);
 	}
 	if (!constant && bi->codec == CTS_CODEC_GORILLA &&
 		cts_gorilla_finish(&r) != 0)
@@ -247,7 +249,8 @@ decode_block_impl(const uint8_t *buf, size_t len, const cts_header *h,
 		return CTS_ERR_BAD_SUMMARY;
 	if (!cts_summary_plausible(n, constant || bi->codec == CTS_CODEC_GORILLA,
 							   bi->min, bi->max,
-							   bi->sum, bi->max_error, cts_sum_result(&st)))
+							   bi->sum, bi->max_error, cts_sum_result(&st),
+							   abs_sum))
 		return CTS_ERR_BAD_SUMMARY;
 	p += values_size;
 

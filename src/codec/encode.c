@@ -123,6 +123,7 @@ encode_block(const cts_point *pts, uint32_t n, uint8_t codec,
 	double		min = norm(pts[0].value);
 	double		max = min;
 	cts_sum_state st = CTS_SUM_INIT;
+	double		abs_sum = 0.0;	/* sum |v| * 2^-20 */
 	double		max_error = 0.0;
 	uint32_t	i;
 	size_t		values_size = 0;
@@ -140,6 +141,8 @@ encode_block(const cts_point *pts, uint32_t n, uint8_t codec,
 		if (v > max)
 			max = v;
 		cts_sum_add(&st, v);
+		if (spec != NULL)
+			cts_abs_sum_add(&abs_sum, v);
 	}
 	constant = (min == max);
 	exact = constant || codec == CTS_CODEC_GORILLA;
@@ -207,7 +210,8 @@ encode_block(const cts_point *pts, uint32_t n, uint8_t codec,
 		double		decoded_sum = cts_sum_result(&st);
 
 		if (!cts_summary_plausible(n, exact, min, max,
-								   spec->sum, spec->max_error, decoded_sum))
+								   spec->sum, spec->max_error, decoded_sum,
+								   abs_sum))
 			return CTS_ERR_BAD_SUMMARY;
 		bi->sum = spec->sum;
 		bi->max_error = spec->max_error;

@@ -596,7 +596,7 @@ row_codec()
 # 8. Memory accounting: the same sources built with and without it
 row_accounting()
 {
-	local enc_on enc_off dec_on dec_off small_on small_off r v ms
+	local r v ms
 	local SMALL_SERIES=$(( NSERIES < 10 ? NSERIES : 10 ))
 	if [ -z "$LIBDIR" ] || [ ! -f "$LIBDIR/acct/chronos.so" ]; then
 		emit 8 "memory accounting on vs off" - - - none \
@@ -608,11 +608,11 @@ row_accounting()
 	local small="SELECT count(x) FROM (SELECT compact_ts_agg(ts, v2) AS x FROM gen WHERE series <= $SMALL_SERIES GROUP BY series, date_trunc('hour', ts)) s"
 	local small_pts=$((SMALL_SERIES * NPOINTS))
 	: >"$WORK/acct.out"
-	# one fresh session per run; the two libraries alternate, in the order
-	# ABBA so neither always goes first; REPS + 2 runs each, since the
-	# difference is small (the data is in the cache already: the earlier
-	# rows read it)
-	for ((r = 0; r < REPS + 2; r++)); do
+	# one fresh session per run, which runs each statement twice (the
+	# faster counts); the two libraries alternate, in the order ABBA so
+	# neither always goes first; one untimed round first, then REPS + 2
+	# runs each, since the difference is small
+	for ((r = -1; r < REPS + 2; r++)); do
 		for v in $( ((r % 2)) && echo noacct acct || echo acct noacct); do
 			use_library "$LIBDIR/$v/chronos.so"
 			# each statement: the backend's CPU time (/proc/<pid>/schedstat,
@@ -631,6 +631,12 @@ row_accounting()
 				\\! cut -d' ' -f1 /proc/\$BENCH_PID/schedstat
 				$small;
 				\\! cut -d' ' -f1 /proc/\$BENCH_PID/schedstat
+				$enc;
+				\\! cut -d' ' -f1 /proc/\$BENCH_PID/schedstat
+				$dec;
+				\\! cut -d' ' -f1 /proc/\$BENCH_PID/schedstat
+				$small;
+				\\! cut -d' ' -f1 /proc/\$BENCH_PID/schedstat
 			EOF
 			)
 			case "$ms" in
@@ -638,29 +644,40 @@ row_accounting()
 					use_library '$libdir/chronos'
 					die "row 8: the backend did not load $LIBDIR/$v/chronos.so" ;;
 			esac
-			ms=$(echo "$ms" | awk 'NR > 1 { printf "%s ", ($1 - prev) / 1e6 } { prev = $1 } END { print "" }')
-			echo "$v $ms" >>"$WORK/acct.out"
+			# each statement ran twice in the session: keep the faster run
+			ms=$(echo "$ms" | awk 'NR > 1 { d[NR - 1] = ($1 - prev) / 1e6 } { prev = $1 }
+				END { for (i = 1; i <= 3; i++) printf "%s ", (d[i] < d[i + 3] ? d[i] : d[i + 3]); print "" }')
+			[ "$r" -ge 0 ] && echo "$v $ms" >>"$WORK/acct.out"
 		done
 	done
 	use_library '$libdir/chronos'
-	enc_on=$(awk '$1 == "acct" { print $2 }' "$WORK/acct.out" | median)
-	enc_off=$(awk '$1 == "noacct" { print $2 }' "$WORK/acct.out" | median)
-	dec_on=$(awk '$1 == "acct" { print $3 }' "$WORK/acct.out" | median)
-	dec_off=$(awk '$1 == "noacct" { print $3 }' "$WORK/acct.out" | median)
-	small_on=$(awk '$1 == "acct" { print $4 }' "$WORK/acct.out" | median)
-	small_off=$(awk '$1 == "noacct" { print $4 }' "$WORK/acct.out" | median)
-	emit 8 "accounting on vs off: encode (compact_ts_agg)" \
-		"$(awk -v t="$enc_on" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
-		"$(awk -v t="$enc_off" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mpts/s higher \
-		"reference: the same sources built with -DCHRONOS_NO_MEMORY_ACCOUNTING; the backend's CPU time (schedstat), fresh session per run; $NSERIES values"
-	emit 8 "accounting on vs off: decode (FROM unnest)" \
-		"$(awk -v t="$dec_on" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
-		"$(awk -v t="$dec_off" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mpts/s higher \
-		"count + sum of every point"
-	emit 8 "accounting on vs off: encode, one value per hour" \
-		"$(awk -v t="$small_on" -v n="$small_pts" 'BEGIN { print n / t / 1000 }')" \
-		"$(awk -v t="$small_off" -v n="$small_pts" 'BEGIN { print n / t / 1000 }')" Mpts/s higher \
-		"$(q -c "SELECT count(DISTINCT (series, date_trunc('hour', ts))) FROM gen WHERE series <= $SMALL_SERIES") values of 360 points: the per-operation cost"
+	# medians, and the best run of each (noise on a shared machine only adds
+	# time, so the best runs show the difference the code makes)
+	local col on off best_on best_off label n notes=()
+	for col in 2 3 4; do
+		on=$(awk -v c=$col '$1 == "acct" { print $c }' "$WORK/acct.out" | median)
+		off=$(awk -v c=$col '$1 == "noacct" { print $c }' "$WORK/acct.out" | median)
+		best_on=$(awk -v c=$col '$1 == "acct" { print $c }' "$WORK/acct.out" | sort -g | head -n 1)
+		best_off=$(awk -v c=$col '$1 == "noacct" { print $c }' "$WORK/acct.out" | sort -g | head -n 1)
+		case $col in
+			2)
+				label="encode (compact_ts_agg)" n=$TOTAL
+				notes=("reference: the same sources built with -DCHRONOS_NO_MEMORY_ACCOUNTING; backend CPU time (schedstat), a fresh session per run (best of 2 statements), $((REPS + 2)) runs each; $NSERIES values")
+				;;
+			3)
+				label="decode (FROM unnest)" n=$TOTAL
+				notes=("count + sum of every point")
+				;;
+			4)
+				label="encode, one value per hour" n=$small_pts
+				notes=("$(q -c "SELECT count(DISTINCT (series, date_trunc('hour', ts))) FROM gen WHERE series <= $SMALL_SERIES") values of 360 points: the per-operation cost")
+				;;
+		esac
+		emit 8 "accounting on vs off: $label" \
+			"$(awk -v t="$on" -v n="$n" 'BEGIN { print n / t / 1000 }')" \
+			"$(awk -v t="$off" -v n="$n" 'BEGIN { print n / t / 1000 }')" Mpts/s higher \
+			"${notes[0]}; best runs: $(fmt "$(awk -v t="$best_on" -v n="$n" 'BEGIN { print n / t / 1000 }')") vs $(fmt "$(awk -v t="$best_off" -v n="$n" 'BEGIN { print n / t / 1000 }')") Mpts/s ($(awk -v a="$best_on" -v b="$best_off" 'BEGIN { printf "%.2fx", b / a }'))"
+	done
 }
 
 ###########################################################################
