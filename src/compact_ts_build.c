@@ -203,6 +203,50 @@ chronos_sort_points(ChronosMemOp *op, cts_point *pts, size_t n)
 }
 
 /*
+ * encode_interrupt
+ *		The codec's interrupt hook: stop if a cancel, timeout or other
+ *		interrupt is pending and may be served now.  The codec returns
+ *		CTS_ERR_INTERRUPTED and the caller runs CHECK_FOR_INTERRUPTS, so no
+ *		error is longjmp'd through the library.
+ */
+static int
+encode_interrupt(void *arg)
+{
+	return INTERRUPTS_PENDING_CONDITION() && INTERRUPTS_CAN_BE_PROCESSED();
+}
+
+/*
+ * run_encoder
+ *		cts_encoded_size (out == NULL) or cts_encode with the interrupt hook,
+ *		serving interrupts as they come: an error is raised from here; an
+ *		interrupt that raises none (a barrier, a signal to log memory
+ *		contexts) just restarts the pass.
+ */
+static cts_status
+run_encoder(const cts_point *pts, size_t n, const cts_encode_opts *opts,
+			uint8 *out, size_t cap, size_t *len, size_t *bad_index)
+{
+	cts_encode_opts o;
+	cts_status	st;
+
+	if (opts != NULL)
+		o = *opts;
+	else
+		memset(&o, 0, sizeof(o));
+	o.interrupt = encode_interrupt;
+	o.interrupt_arg = NULL;
+	for (;;)
+	{
+		st = out == NULL ?
+			cts_encoded_size(pts, n, &o, len, bad_index) :
+			cts_encode(pts, n, &o, out, cap, len, bad_index);
+		if (st != CTS_ERR_INTERRUPTED)
+			return st;
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
  * chronos_encode_points
  *		Encode the sorted points pts[0..n) into a new compact_ts.
  *
@@ -235,7 +279,7 @@ chronos_encode_points(ChronosMemOp *op, const cts_point *pts, size_t n,
 				 errhint("Store the series as segments of chronos.chunk_size (now %d) points, one row each.",
 						 chronos_chunk_size)));
 
-	st = cts_encoded_size(pts, n, opts, &size, bad_index);
+	st = run_encoder(pts, n, opts, NULL, 0, &size, bad_index);
 	if (st == CTS_ERR_TOO_MANY_POINTS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -258,7 +302,7 @@ chronos_encode_points(ChronosMemOp *op, const cts_point *pts, size_t n,
 						 chronos_chunk_size)));
 
 	result = (CompactTs *) chronos_alloc(op, VARHDRSZ + size, "compact_ts value");
-	st = cts_encode(pts, n, opts, result->data, size, &len, bad_index);
+	st = run_encoder(pts, n, opts, result->data, size, &len, bad_index);
 	if (st != CTS_OK)
 	{
 		chronos_free(op, result, VARHDRSZ + size);

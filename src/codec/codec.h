@@ -58,7 +58,8 @@ typedef enum cts_status
 	CTS_ERR_TOO_MANY_POINTS,	/* more than CTS_MAX_POINTS, or a size overflow */
 	CTS_ERR_BAD_ARGUMENT,		/* encoder: bad option (block size, codec, block specs) */
 	CTS_ERR_OFF_GRID,			/* encoder with explicit blocks: value not on the block's grid */
-	CTS_ERR_BUFFER_TOO_SMALL	/* caller's output buffer too small */
+	CTS_ERR_BUFFER_TOO_SMALL,	/* caller's output buffer too small */
+	CTS_ERR_INTERRUPTED			/* encoder: the caller's interrupt hook asked to stop */
 } cts_status;
 
 /* A point as the encoder takes it and the bulk decoder gives it back. */
@@ -120,6 +121,16 @@ typedef struct cts_encode_opts
 	uint8_t		codec;			/* CTS_CODEC_*; 0 = CTS_CODEC_DEFAULT */
 	const cts_block_spec *blocks;	/* NULL: split by block_points, compute summaries */
 	size_t		nblocks;
+
+	/*
+	 * Called every 65,536 points of the input check and before every block
+	 * (NULL: never).  A non-zero return stops the encoder, which returns
+	 * CTS_ERR_INTERRUPTED having written nothing the caller must keep: the
+	 * host (PostgreSQL's CHECK_FOR_INTERRUPTS) can then raise its error
+	 * without longjmp'ing through the library.
+	 */
+	int			(*interrupt) (void *arg);
+	void	   *interrupt_arg;
 } cts_encode_opts;
 
 /* Human-readable text for a status (static string, never NULL). */

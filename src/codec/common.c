@@ -58,6 +58,8 @@ cts_strerror(cts_status status)
 			return "A value does not lie on its block's quantization grid.";
 		case CTS_ERR_BUFFER_TOO_SMALL:
 			return "The output buffer is too small.";
+		case CTS_ERR_INTERRUPTED:
+			return "Encoding was interrupted.";
 	}
 	return "Unknown codec status.";
 }

@@ -267,6 +267,9 @@ encode_impl(const cts_point *pts, size_t n, const cts_encode_opts *opts,
 	/* input checks: finite values, sorted timestamps */
 	for (i = 0; i < n; i++)
 	{
+		if ((i & 0xFFFF) == 0xFFFF && opts && opts->interrupt &&
+			opts->interrupt(opts->interrupt_arg))
+			return CTS_ERR_INTERRUPTED;
 		if (!isfinite(pts[i].value))
 		{
 			if (bad_index)
@@ -317,6 +320,9 @@ encode_impl(const cts_point *pts, size_t n, const cts_encode_opts *opts,
 		cts_block_info bi;
 		cts_status	st;
 		uint8_t    *payload = NULL;
+
+		if (opts && opts->interrupt && opts->interrupt(opts->interrupt_arg))
+			return CTS_ERR_INTERRUPTED;
 
 		if (out != NULL)
 		{

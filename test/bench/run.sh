@@ -86,6 +86,7 @@ ROWS=(
 	row_build_arrays			# 2b compact_ts_agg vs array_agg into the arrays table
 	row_read_from				# 3  unnest in FROM vs plain seq scan
 	row_read_select				# 3b unnest in the select list (streams) vs plain
+	row_read_one_core			# 3c the same without parallel workers
 	row_aggregate				# 4  header-only sum/avg/min/max vs plain aggregate
 	row_aggregate_unnest		# 4b the same aggregate over decoded points
 	row_range					# 5  one hour of one series vs the PK index
@@ -513,6 +514,18 @@ row_read_select()
 		"$(awk -v t="$MED_A" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
 		"$(awk -v t="$MED_B" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mrows/s higher \
 		"$READ_NOTE; $(fmt "$MED_A") ms vs $(fmt "$MED_B") ms; unnest in the select list streams (ProjectSet); $(workers "SELECT count(ts), sum(value) FROM plain_pk")"
+}
+
+row_read_one_core()
+{
+	SETUP="SET max_parallel_workers_per_gather = 0;" \
+	SQL_A="SELECT count((u).ts), sum((u).value) FROM (SELECT unnest(data) AS u FROM cts_q16) s" \
+	SQL_B="SELECT count(ts), sum(value) FROM plain_pk" \
+	measure_pair
+	emit 3 "read all, one core each: SELECT unnest(data) vs plain" \
+		"$(awk -v t="$MED_A" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
+		"$(awk -v t="$MED_B" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mrows/s higher \
+		"$READ_NOTE; $(fmt "$MED_A") ms vs $(fmt "$MED_B") ms; max_parallel_workers_per_gather = 0"
 }
 
 # 4. Aggregates over every point

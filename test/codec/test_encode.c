@@ -472,6 +472,69 @@ test_sum_overflow(void)
 	}
 }
 
+/* the interrupt hook: called as documented, and stopping cleanly */
+static int	hook_calls;
+static int	hook_stop_at;
+
+static int
+count_hook(void *arg)
+{
+	(void) arg;
+	hook_calls++;
+	return hook_stop_at > 0 && hook_calls >= hook_stop_at;
+}
+
+static void
+test_interrupt_hook(void)
+{
+	size_t		n = 200000,
+				i,
+				len,
+				len2,
+				bad,
+				size;
+	cts_point  *p = (cts_point *) malloc(n * sizeof(cts_point));
+	cts_encode_opts o;
+	uint8_t    *a,
+			   *b;
+	cts_status	st;
+
+	for (i = 0; i < n; i++)
+	{
+		p[i].ts = (int64_t) i * 1000000;
+		p[i].value = (double) (i % 977);
+	}
+	memset(&o, 0, sizeof o);
+	CHECK_STATUS(cts_encoded_size(p, n, &o, &size, &bad), CTS_OK);
+	a = (uint8_t *) malloc(size);
+	b = (uint8_t *) malloc(size);
+	CHECK_STATUS(cts_encode(p, n, &o, a, size, &len, &bad), CTS_OK);
+
+	/* a hook that never stops: same bytes; called per block and per 64k points */
+	o.interrupt = count_hook;
+	hook_calls = 0;
+	hook_stop_at = 0;
+	st = cts_encode(p, n, &o, b, size, &len2, &bad);
+	CHECK_STATUS(st, CTS_OK);
+	CHECK(len2 == len && memcmp(a, b, len) == 0);
+	CHECKF(hook_calls == (int) ((n + CTS_DEFAULT_BLOCK_POINTS - 1) / CTS_DEFAULT_BLOCK_POINTS + n / 65536),
+		   "hook called %d times", hook_calls);
+
+	/* stopping in the input check, and between blocks */
+	hook_calls = 0;
+	hook_stop_at = 1;
+	st = cts_encoded_size(p, n, &o, &size, &bad);
+	CHECK_STATUS(st, CTS_ERR_INTERRUPTED);
+	hook_calls = 0;
+	hook_stop_at = 10;
+	st = cts_encode(p, n, &o, b, size, &len2, &bad);
+	CHECK_STATUS(st, CTS_ERR_INTERRUPTED);
+	CHECK(hook_calls == 10);
+	free(a);
+	free(b);
+	free(p);
+}
+
 /* -0.0 is stored as 0.0 */
 static void
 test_negative_zero(void)
@@ -1166,6 +1229,7 @@ main(void)
 	RUN(test_irregular_huge_jumps);
 	RUN(test_extreme_values);
 	RUN(test_sum_overflow);
+	RUN(test_interrupt_hook);
 	RUN(test_negative_zero);
 	RUN(test_nonfinite_rejected);
 	RUN(test_unsorted_rejected);
