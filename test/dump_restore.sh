@@ -40,18 +40,8 @@ cleanup()
 }
 trap cleanup EXIT
 
-ok()
-{
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-
-not_ok()
-{
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
+# ok / not_ok
+. "$(dirname "${BASH_SOURCE[0]}")/lib/tap.sh"
 
 # check DESCRIPTION COMMAND...: ok if COMMAND succeeds, else not ok with its output
 check()

@@ -74,18 +74,8 @@ failed=0
 WORK=$(mktemp -d /tmp/chronos_memory_sessions.XXXXXX)
 declare -A FD PID_PSQL
 
-ok()
-{
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-
-not_ok()
-{
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
+# ok / not_ok
+. "$(dirname "${BASH_SOURCE[0]}")/lib/tap.sh"
 
 # check DESCRIPTION COMMAND...: ok if COMMAND succeeds
 check()
