@@ -14,28 +14,33 @@
 #	  3. in a throwaway cluster (pg_virtualenv -t): loads the sample data
 #	     and the generated set (seeded: the same data every run), runs every
 #	     row of the registry, prints one table, and writes
-#	       test/bench/results/bench-<mode>-<UTC time>.{csv,json}
-#	       test/bench/results/latest.{csv,json}       (this run)
-#	       test/bench/results/bytes-<mode>-<UTC time>.csv, latest_bytes.csv
-#	                                                   (row 1, per series)
+#	       test/bench/results/bench-<mode>-<UTC time>.{csv,json,md}
+#	       test/bench/results/bytes-<mode>-<UTC time>.csv  (row 1, per series)
+#	       test/bench/results/latest.{csv,json,md}, latest_bytes.csv
+#	                                                   (copies of this run)
 #	     test/bench/results/ is git-ignored.
 #
 #	quick: generated set of 20 series x 50,000 points, 3 repetitions
 #	       (well under two minutes on 2 cores once built);
 #	full:  100 series x 100,000 points, 5 repetitions (the published table).
 #	Sizes can be overridden: BENCH_SERIES, BENCH_POINTS, BENCH_REPS.
-#	BENCH_ROWS="row_build row_read_from": run only those rows (still loads
-#	the data).
+#	BENCH_ROWS="row_build row_read_from": run only those rows (the data is
+#	still loaded); such a run is saved as bench-<mode>-partial-<time>.* and
+#	leaves latest.* alone.
 #
 # Timing
 #	SQL rows: clock_timestamp() read by the same session just before and
 #	just after the timed statement (so a round trip to the server, well under
 #	a millisecond, is included), with a warm cache: every statement runs once
-#	untimed first, and the chronos and PostgreSQL statements alternate, REPS
-#	times each, in one session.  The median is reported.  The codec row
-#	(7) is the thread's CPU time in C.  Memory (row 6): VmHWM from
-#	/proc/<backend pid>/status, read while the session is still open, one
-#	fresh session per measurement.
+#	untimed first (the builds of row 2 instead start each run after a
+#	CHECKPOINT), and the chronos and PostgreSQL statements alternate, REPS
+#	times each, in one session.  The median is reported.  The codec row (7)
+#	is the thread's CPU time in C.  Memory (row 6): VmHWM from
+#	/proc/<backend pid>/status, read while the session is still open, and
+#	the largest RssAnon sampled every 20 ms (sampler.sh), one fresh session
+#	per measurement.  Row 8 compares two builds of the same code: the
+#	backend's CPU time (/proc/<pid>/schedstat), which the other work on a
+#	shared machine disturbs less than the wall clock.
 #
 # Ratio
 #	"x" is chronos's advantage: PostgreSQL's time / bytes / memory divided by
@@ -664,18 +669,14 @@ row_accounting()
 		done
 	done
 	use_library '$libdir/chronos'
-	# medians, and the best run of each (noise on a shared machine only adds
-	# time, so the best runs show the difference the code makes)
-	local col on off best_on best_off label n notes=()
+	local col on off label n notes=()
 	for col in 2 3 4; do
 		on=$(awk -v c=$col '$1 == "acct" { print $c }' "$WORK/acct.out" | median)
 		off=$(awk -v c=$col '$1 == "noacct" { print $c }' "$WORK/acct.out" | median)
-		best_on=$(awk -v c=$col '$1 == "acct" { print $c }' "$WORK/acct.out" | sort -g | head -n 1)
-		best_off=$(awk -v c=$col '$1 == "noacct" { print $c }' "$WORK/acct.out" | sort -g | head -n 1)
 		case $col in
 			2)
 				label="encode (compact_ts_agg)" n=$TOTAL
-				notes=("reference: the same sources built with -DCHRONOS_NO_MEMORY_ACCOUNTING; backend CPU time (schedstat), a fresh session per run (best of 2 statements), $((REPS + 2)) runs each; $NSERIES values")
+				notes=("reference: the same sources built with -DCHRONOS_NO_MEMORY_ACCOUNTING; backend CPU time (schedstat), a fresh session per run (best of 2 statements), median of $((REPS + 2)) runs each; $NSERIES values; differences of a few % are noise")
 				;;
 			3)
 				label="decode (FROM unnest)" n=$TOTAL
@@ -689,7 +690,7 @@ row_accounting()
 		emit 8 "accounting on vs off: $label" \
 			"$(awk -v t="$on" -v n="$n" 'BEGIN { print n / t / 1000 }')" \
 			"$(awk -v t="$off" -v n="$n" 'BEGIN { print n / t / 1000 }')" Mpts/s higher \
-			"${notes[0]}; best runs: $(fmt "$(awk -v t="$best_on" -v n="$n" 'BEGIN { print n / t / 1000 }')") vs $(fmt "$(awk -v t="$best_off" -v n="$n" 'BEGIN { print n / t / 1000 }')") Mpts/s ($(awk -v a="$best_on" -v b="$best_off" 'BEGIN { printf "%.2fx", b / a }'))"
+			"${notes[0]}"
 	done
 }
 
@@ -741,6 +742,9 @@ inside()
 	load="load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 	settings=$(q -F ' ' -c "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'max_wal_size', 'synchronous_commit')")
 	stamp=$(date -u '+%Y%m%dT%H%M%SZ')
+	# a run of some rows only (BENCH_ROWS) is kept, but is not "latest"
+	local kind=$MODE
+	[ -n "${BENCH_ROWS:-}" ] && kind=$MODE-partial
 
 	# CSV
 	{
@@ -755,8 +759,8 @@ inside()
 				}
 				print $1, q($2), $3, $4, $5, $6, ratio, q($7)
 			}' "$OUT"
-	} >"$RESULTS/bench-$MODE-$stamp.csv"
-	cp "$WORK/bytes.csv" "$RESULTS/bytes-$MODE-$stamp.csv"
+	} >"$RESULTS/bench-$kind-$stamp.csv"
+	cp "$WORK/bytes.csv" "$RESULTS/bytes-$kind-$stamp.csv"
 
 	# JSON
 	awk -F'\t' -v mode="$MODE" -v date="$date_utc" -v nproc="$nproc" -v model="$model" -v ram="$ram" \
@@ -781,13 +785,26 @@ inside()
 				sep, j($1), j($2), n($3), n($4), j($5), j($6), ratio, j($7)
 			sep = ",\n"
 		}
-		END { printf "\n  ]\n}\n" }' "$OUT" >"$RESULTS/bench-$MODE-$stamp.json"
+		END { printf "\n  ]\n}\n" }' "$OUT" >"$RESULTS/bench-$kind-$stamp.json"
 
-	cp "$RESULTS/bench-$MODE-$stamp.csv" "$RESULTS/latest.csv"
-	cp "$RESULTS/bench-$MODE-$stamp.json" "$RESULTS/latest.json"
-	cp "$RESULTS/bytes-$MODE-$stamp.csv" "$RESULTS/latest_bytes.csv"
 
-	# the table
+	# the table, on stdout and as Markdown in the results
+	print_table | tee "$RESULTS/bench-$kind-$stamp.md"
+	echo
+	if [ -z "${BENCH_ROWS:-}" ]; then
+		cp "$RESULTS/bench-$kind-$stamp.csv" "$RESULTS/latest.csv"
+		cp "$RESULTS/bench-$kind-$stamp.json" "$RESULTS/latest.json"
+		cp "$RESULTS/bench-$kind-$stamp.md" "$RESULTS/latest.md"
+		cp "$RESULTS/bytes-$kind-$stamp.csv" "$RESULTS/latest_bytes.csv"
+		echo "results: $RESULTS/bench-$kind-$stamp.{csv,json,md}, latest.{csv,json,md}, latest_bytes.csv"
+	else
+		echo "results (some rows only, latest.* unchanged): $RESULTS/bench-$kind-$stamp.{csv,json,md}"
+	fi
+	echo "total time: $(($(date +%s) - ${CHRONOS_BENCH_STARTED:-$t0})) s"
+}
+
+print_table()
+{
 	echo
 	echo "chronos benchmark, $MODE mode: generated set $NSERIES series x $NPOINTS points, $REPS repetitions, median"
 	echo "machine: $nproc cores, $model, $ram RAM; PostgreSQL $pgver; $date_utc; $load"
@@ -807,8 +824,10 @@ inside()
 		{
 			ratio = "-"
 			if ($3 != "-" && $4 != "-" && $3 + 0 != 0 && $4 + 0 != 0) {
-				if ($6 == "lower") ratio = sprintf("%.2fx", $4 / $3)
-				else if ($6 == "higher") ratio = sprintf("%.2fx", $3 / $4)
+				if ($6 == "lower") r = $4 / $3
+				else if ($6 == "higher") r = $3 / $4
+				if ($6 == "lower" || $6 == "higher")
+					ratio = sprintf(r >= 100 ? "%.0fx" : r >= 0.1 ? "%.2fx" : "%.3fx", r)
 			}
 			printf "| %-3s | %-62s | %10s | %10s | %-7s | %8s | %s |\n", $1, $2, f($3), f($4), $5, ratio, $7
 		}
@@ -823,10 +842,12 @@ inside()
 	echo "$(q -c "SELECT round(pg_total_relation_size('plain_heap')::numeric / $TOTAL, 2)") B/pt without index,"\
 		"$(q -c "SELECT round(pg_total_relation_size('plain_pk')::numeric / $TOTAL, 2)") B/pt with the primary key (row 1)."
 	echo
-	column -s, -t <"$WORK/bytes.csv" 2>/dev/null || cat "$WORK/bytes.csv"
-	echo
-	echo "results: $RESULTS/bench-$MODE-$stamp.{csv,json}, latest.csv, latest.json, latest_bytes.csv"
-	echo "total time: $(($(date +%s) - ${CHRONOS_BENCH_STARTED:-$t0})) s"
+	awk -F, 'NR == 1 {
+			printf "| %-9s | %-34s | %9s | %10s | %19s | %7s |\n", $1, $2, $3, $4, $5, $6
+			printf "|-----------|------------------------------------|----------:|-----------:|--------------------:|--------:|\n"
+			next
+		}
+		{ gsub(/"/, "", $2); printf "| %-9s | %-34s | %9s | %10s | %19s | %7s |\n", $1, $2, $3, $4, $5, $6 }' "$WORK/bytes.csv"
 }
 
 inside
