@@ -15,9 +15,9 @@
  * all they trust).  min, max, sum and avg are of the values as given, not of
  * the quantized ones, so they are exact even for lossy blocks.
  *
- * Decoding: unnest, timestamps and value_array validate the whole value
- * before the first point comes out (ChronosBlockReader) and then decode one
- * block at a time.  unnest is a value-per-call SRF holding one block's
+ * Decoding: unnest, timestamps and value_array check the header and the
+ * whole block index first (ChronosBlockReader), then decode one block at a
+ * time, validating each block before any of its points comes out.  unnest is a value-per-call SRF holding one block's
  * points, so it streams in the select list; in FROM, PostgreSQL
  * materializes its rows (DESIGN.md, fact 1).
  *
@@ -348,7 +348,8 @@ compact_ts_compression_ratio(PG_FUNCTION_ARGS)
  * unnest(compact_ts) -> TABLE(ts timestamptz, value float8)
  *
  * The points in time order (equal timestamps in the order they were
- * given), value per call.  The first call validates the value and keeps it,
+ * given), value per call.  The first call checks the header and index and
+ * keeps the value,
  * with one block's decode buffers, in a "chronos decode" op under the
  * multi-call context, so the op ends when the SRF does (also on an early
  * end such as LIMIT, and on ERROR).

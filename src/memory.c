@@ -188,7 +188,8 @@ static void chronos_op_reset_callback(void *arg);
  * check_accounting
  *		Assert the invariant between the backend totals and the live ops.
  *
- * O(live ops), which is a handful; assert builds only.
+ * O(live ops): a handful, except under a HashAggregate, which keeps one
+ * op per group (thousands); assert builds only.
  */
 static void
 check_accounting(void)

@@ -401,7 +401,7 @@ have_lossless()
 # when the codec argument does not exist yet)
 bytes_rows()
 {
-	local label=$1 n=$2 heap=$3 pk=$4 arr=$5 q16=$6 lossless=$7 note=$8 per
+	local label=$1 n=$2 heap=$3 pk=$4 arr=$5 q16=$6 lossless=$7 note=$8
 	per() { awk -v b="$1" -v n="$n" 'BEGIN { print b / n }'; }
 	emit 1 "bytes/pt $label: compact_ts vs heap+PK" "$(per "$q16")" "$(per "$pk")" "B/pt" lower \
 		"$note; heap without index: $(fmt "$(per "$heap")") B/pt"
