@@ -471,29 +471,34 @@ row_bytes_generated()
 	done
 }
 
-# 2. Build: compact_ts_agg over the generated set vs INSERT into plain + PK
-row_build()
+# 2. Build: compact_ts_agg over the generated set vs PostgreSQL's way of
+# storing the same rows.  build_pair SQL_B PREP_B LABEL NOTE times the
+# compact_ts build against SQL_B and reports seconds.
+build_pair()
 {
 	SQL_A="INSERT INTO build_cts SELECT series, compact_ts_agg(ts, v2) FROM gen GROUP BY series" \
 	PREP_A="TRUNCATE build_cts; CHECKPOINT;" \
-	SQL_B="INSERT INTO build_plain SELECT series, ts, v2 FROM gen" \
-	PREP_B="TRUNCATE build_plain; CHECKPOINT;" \
+	SQL_B="$1" PREP_B="$2" \
 	NOWARM=1 measure_pair
-	emit 2 "build: compact_ts_agg vs INSERT into plain+PK" \
+	emit 2 "$3" \
 		"$(awk -v t="$MED_A" 'BEGIN { print t / 1000 }')" "$(awk -v t="$MED_B" 'BEGIN { print t / 1000 }')" \
-		s lower "$TOTAL points from a staging table; a CHECKPOINT before each run"
+		s lower "$4"
+}
+
+row_build()
+{
+	build_pair "INSERT INTO build_plain SELECT series, ts, v2 FROM gen" \
+		"TRUNCATE build_plain; CHECKPOINT;" \
+		"build: compact_ts_agg vs INSERT into plain+PK" \
+		"$TOTAL points from a staging table; a CHECKPOINT before each run"
 }
 
 row_build_arrays()
 {
-	SQL_A="INSERT INTO build_cts SELECT series, compact_ts_agg(ts, v2) FROM gen GROUP BY series" \
-	PREP_A="TRUNCATE build_cts; CHECKPOINT;" \
-	SQL_B="INSERT INTO build_arr SELECT series, array_agg(ts ORDER BY ts), array_agg(v2 ORDER BY ts) FROM gen GROUP BY series" \
-	PREP_B="TRUNCATE build_arr; CHECKPOINT;" \
-	NOWARM=1 measure_pair
-	emit 2 "build: compact_ts_agg vs array_agg into arrays" \
-		"$(awk -v t="$MED_A" 'BEGIN { print t / 1000 }')" "$(awk -v t="$MED_B" 'BEGIN { print t / 1000 }')" \
-		s lower "the same; arrays as in row 1 (one row per series)"
+	build_pair "INSERT INTO build_arr SELECT series, array_agg(ts ORDER BY ts), array_agg(v2 ORDER BY ts) FROM gen GROUP BY series" \
+		"TRUNCATE build_arr; CHECKPOINT;" \
+		"build: compact_ts_agg vs array_agg into arrays" \
+		"the same; arrays as in row 1 (one row per series)"
 }
 
 # 3. Read every point
