@@ -26,8 +26,10 @@ FROM op_values ORDER BY name;
 SELECT name, min_value(x), max_value(x), sum_value(x), avg_value(x), max_error(x)
 FROM op_values ORDER BY name;
 
--- 16 bytes a point against the stored size (varlena header included)
-SELECT name, (compression_stats(x)).*, compression_ratio(x)
+-- 16 bytes a point against the stored size, as pg_column_size reports it
+-- (here a short 1-byte varlena header: the values are stored inline)
+SELECT name, (compression_stats(x)).*, compression_ratio(x),
+	   (compression_stats(x)).compressed_size = pg_column_size(x) AS as_pg_column_size
 FROM op_values ORDER BY name;
 SELECT compression_stats(x) FROM op_values WHERE name = 'three';
 
@@ -63,10 +65,11 @@ SELECT attstorage FROM pg_attribute WHERE attrelid = 'op_big'::regclass AND attn
 INSERT INTO op_big
 SELECT 1, compact_ts_agg('2020-01-01'::timestamptz + i * interval '10 s', sin(i / 100.0))
 FROM generate_series(1, 200000) i;
--- out of line and not compressed: what TOAST stores is the value's payload
--- (compressed_size counts the 4-byte varlena header as well)
+-- out of line and not compressed: what TOAST stores is the value's payload,
+-- and compressed_size is that size, as pg_column_size reports it
 SELECT pg_column_compression(x) IS NULL AS uncompressed,
-	   pg_column_size(x) + 4 = (compression_stats(x)).compressed_size AS sizes_agree,
+	   pg_column_size(x) = (compression_stats(x)).compressed_size AS sizes_agree,
+	   pg_column_size(x) = length(compact_ts_to_bytea(x)) AS payload_size,
 	   (SELECT pg_relation_size(reltoastrelid) FROM pg_class WHERE relname = 'op_big') > 300000 AS in_toast_table,
 	   length(x), first_time(x), last_time(x), min_value(x), max_value(x), max_error(x) < 1e-4 AS small_error
 FROM op_big;
@@ -87,6 +90,38 @@ SELECT buffers_used('SELECT length(x), first_time(x), min_value(x), sum_value(x)
 	   buffers_used('SELECT compression_stats(x), time_range(x), max_error(x) FROM op_big') < 10 AS stats_few,
 	   buffers_used('SELECT max(value) FROM op_big, unnest(x)') > 40 AS unnest_all,
 	   buffers_used('SELECT md5(compact_ts_to_bytea(x)) FROM op_big') > 40 AS bytes_all;
+
+-- ---------------------------------------------------------------------
+-- compressed_size is the size where the value is stored, whatever the
+-- column's storage and compression (issue 8)
+-- ---------------------------------------------------------------------
+
+-- values that repeat every 10 points: their codes compress well
+CREATE TABLE op_storage (storage text, compression text, x compact_ts);
+CREATE FUNCTION store(st text, comp text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE format('ALTER TABLE op_storage ALTER COLUMN x SET STORAGE %s', st);
+	EXECUTE format('ALTER TABLE op_storage ALTER COLUMN x SET COMPRESSION %s', comp);
+	INSERT INTO op_storage
+	SELECT st, comp, compact_ts_agg('2020-01-01'::timestamptz + i * interval '10 s', i % 10)
+	FROM (VALUES (200), (3000), (200000)) s(n), generate_series(1, n) i
+	GROUP BY n;
+END $$;
+SELECT store('external', 'pglz'), store('extended', 'pglz'), store('extended', 'lz4'),
+	   store('main', 'pglz'), store('main', 'lz4');
+SELECT storage, compression, length(x), pg_column_compression(x) AS compressed_with,
+	   (compression_stats(x)).compressed_size = pg_column_size(x) AS as_pg_column_size,
+	   pg_column_size(x) < length(compact_ts_to_bytea(x)) AS smaller_than_bytes,
+	   compression_ratio(x) = pg_column_size(x)::float8 / (16 * length(x)) AS ratio_follows,
+	   (compression_stats(x)).bytes_saved = 16 * length(x) - pg_column_size(x) AS saved_follows
+FROM op_storage ORDER BY storage, compression, length(x);
+-- the header-only accessors and the decoders read compressed values too
+SELECT storage, compression, length(x), first_time(x), last_time(x), sum_value(x),
+	   (SELECT sum(value) FROM unnest(x)) AS unnest_sum, x = (SELECT x FROM op_storage o
+		WHERE o.storage = 'external' AND length(o.x) = length(op_storage.x)) AS same_value
+FROM op_storage ORDER BY storage, compression, length(x);
+DROP TABLE op_storage;
+DROP FUNCTION store(text, text);
 
 -- ---------------------------------------------------------------------
 -- Corrupt stored values: validated before decoding, XX001, never a crash

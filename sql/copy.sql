@@ -14,7 +14,7 @@ INSERT INTO copy_src VALUES
 	(4, '{quant16(sum=3,error=0): 2020-01-01 00:00:00+00 => 1, 2020-01-01 00:00:10+00 => 2; gorilla(sum=0.6,error=0): 2020-01-01 00:00:20+00 => 0.1, 2020-01-01 00:00:30+00 => 0.2, 2020-01-01 00:00:40+00 => 0.3}'),
 	(5, NULL);
 SELECT setseed(0.3);
--- series of 10 to 100,000 points; the largest is TOASTed
+-- series of 10 to 100,000 points; the largest are TOASTed
 INSERT INTO copy_src
 SELECT 10 + n, compact_ts_agg('2020-01-01'::timestamptz + i * interval '1 s' + (random() * 999)::int * interval '1 ms',
 							  sum_v)
@@ -22,14 +22,19 @@ FROM generate_series(1, 5) n,
 	 LATERAL (SELECT i, sum(random() - 0.5) OVER (ORDER BY i) AS sum_v
 			  FROM generate_series(1, (10 ^ n)::int) i) w
 GROUP BY n;
-SELECT id, length(x), pg_column_size(x) FROM copy_src ORDER BY id;
+-- and one of 150,000 points, whose text form is base64
+INSERT INTO copy_src
+SELECT 20, compact_ts_agg('2020-01-01'::timestamptz + i * interval '1 s', sin(i / 50.0))
+FROM generate_series(1, 150000) i;
+SELECT id, length(x), pg_column_size(x), left(x::text, 7) AS text_starts
+FROM copy_src ORDER BY id;
 
 CREATE TABLE copy_dst (LIKE copy_src);
 
--- rows equal to copy_src, byte for byte (NULL equal to NULL)
+-- rows equal to copy_src, byte for byte (= is byte equality; NULL equal to NULL)
 CREATE VIEW copy_check AS
 SELECT count(*) AS rows,
-	   count(*) FILTER (WHERE compact_ts_to_bytea(s.x) IS NOT DISTINCT FROM compact_ts_to_bytea(d.x)) AS identical
+	   count(*) FILTER (WHERE s.x IS NOT DISTINCT FROM d.x) AS identical
 FROM copy_src s FULL JOIN copy_dst d USING (id);
 
 -- ---------------------------------------------------------------------

@@ -3,7 +3,8 @@
 --
 -- The settings and their bounds; chronos_memory_stats() on a fresh backend;
 -- chronos.max_memory_mb hit and respected by the aggregate, the array
--- constructor, unnest, text output and text input of a large value; the
+-- constructor, unnest, text output and text input of a large value (readable
+-- and base64); the
 -- error's SQLSTATE, detail and hint; the accounting after an ERROR, a
 -- ROLLBACK TO SAVEPOINT and a cancel (statement_timeout); SET taking effect
 -- at the next reservation; chronos_memory_reset_peak();
@@ -58,7 +59,9 @@ END $$;
 SELECT * FROM chronos_memory_stats();
 SELECT name, parent, kind, reserved_bytes, total_bytes > 0 AS has_memory
 FROM chronos_memory_contexts();
-SELECT name, parent, level FROM pg_backend_memory_contexts WHERE name = 'chronos';
+-- PostgreSQL's view lists it too (its columns differ between versions: 18
+-- shows a path instead of the parent)
+SELECT name FROM pg_backend_memory_contexts WHERE name = 'chronos';
 
 -- ---------------------------------------------------------------------
 -- Settings
@@ -67,30 +70,29 @@ SELECT name, parent, level FROM pg_backend_memory_contexts WHERE name = 'chronos
 SELECT name, setting, unit, context, vartype, boot_val, min_val, max_val
 FROM pg_settings WHERE name LIKE 'chronos.%' ORDER BY name;
 
+-- try_set(name, value): the setting after SET name = value, or the error's
+-- SQLSTATE (PostgreSQL's wording of a range error differs between versions)
+CREATE FUNCTION try_set(name text, value text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM set_config(name, value, false);
+	RETURN current_setting(name);
+EXCEPTION WHEN OTHERS THEN
+	RETURN 'ERROR ' || SQLSTATE;
+END $$;
+
 -- chronos.max_memory_mb: 1 .. 1048576 MB, units accepted
-SET chronos.max_memory_mb = 0;
-SET chronos.max_memory_mb = 1;
-SHOW chronos.max_memory_mb;
-SET chronos.max_memory_mb = 1048576;
-SHOW chronos.max_memory_mb;
-SET chronos.max_memory_mb = 1048577;
-SET chronos.max_memory_mb = '2GB';
-SHOW chronos.max_memory_mb;
-SET chronos.max_memory_mb = '512kB';
+SELECT v, try_set('chronos.max_memory_mb', v)
+FROM unnest(ARRAY['0', '1', '1048576', '1048577', '2GB', '512kB', '-1']) v;
 RESET chronos.max_memory_mb;
 
 -- chronos.chunk_size: 100 .. 100000000 points
-SET chronos.chunk_size = 99;
-SET chronos.chunk_size = 100;
-SET chronos.chunk_size = 100000000;
-SET chronos.chunk_size = 100000001;
+SELECT v, try_set('chronos.chunk_size', v)
+FROM unnest(ARRAY['99', '100', '100000000', '100000001']) v;
 RESET chronos.chunk_size;
 
 -- chronos.cache_size_mb: 0 .. 1048576 MB
-SET chronos.cache_size_mb = -1;
-SET chronos.cache_size_mb = 0;
-SET chronos.cache_size_mb = 1048576;
-SET chronos.cache_size_mb = 1048577;
+SELECT v, try_set('chronos.cache_size_mb', v)
+FROM unnest(ARRAY['-1', '0', '1048576', '1048577']) v;
 RESET chronos.cache_size_mb;
 
 -- chronos.log_memory writes to the server log: superuser only, like log_*
@@ -144,8 +146,13 @@ FROM chronos_memory_stats();
 SELECT chronos_memory_reset_peak();
 SELECT length(compact_ts(array_agg(ts ORDER BY ts), array_agg(v ORDER BY ts))) FROM pts;
 SELECT count(*), min(ts), max(ts) FROM big, unnest(x);
+-- (1,000,000 points print as base64; the first 100,000 in the readable form)
+CREATE TEMP TABLE mid AS
+SELECT compact_ts_agg(ts, v) AS x FROM (SELECT * FROM pts ORDER BY ts LIMIT 100000) s;
 CREATE TEMP TABLE big_text AS SELECT x::text AS t FROM big;
-SELECT length(t::compact_ts) FROM big_text;
+CREATE TEMP TABLE mid_text AS SELECT x::text AS t FROM mid;
+SELECT left(t, 7) AS big_starts, length(t::compact_ts) FROM big_text;
+SELECT left(t, 9) AS mid_starts, length(t::compact_ts) FROM mid_text;
 SELECT used_memory_mb = 0 AS released,
 	   peak_memory_mb <= 512 AS within_limit
 FROM chronos_memory_stats();
@@ -177,9 +184,11 @@ SELECT * FROM try('SELECT count(*) FROM big, unnest(x)');
 SELECT * FROM try('SELECT count(*) FROM (SELECT (unnest(x)).ts FROM big) s');
 -- timestamps() and value_array()
 SELECT * FROM try('SELECT timestamps(x) FROM big');
--- text output and text input of a large value
+-- text output and text input of a large value: base64 and readable
 SELECT * FROM try('SELECT length(x::text) FROM big');
 SELECT * FROM try('SELECT length(t::compact_ts) FROM big_text');
+SELECT * FROM try('SELECT length(x::text) FROM mid');
+SELECT * FROM try('SELECT length(t::compact_ts) FROM mid_text');
 \x off
 SELECT used_memory_mb = 0 AS released FROM chronos_memory_stats();
 
@@ -199,10 +208,19 @@ FROM chronos_memory_stats();
 SELECT state FROM try('SELECT compact_ts_agg(ts, v) FROM pts');
 SET chronos.max_memory_mb = 64;
 SELECT length(compact_ts_agg(ts, v)) FROM pts;
--- text output of 1,000,000 points needs more than 64 MB; 256 MB is plenty
+-- the base64 text of 1,000,000 points needs the value and its text, exactly
+-- 4/3 of its size: 4 MB is too little, 8 MB enough; the readable text of
+-- 100,000 points (about 4.5 MB) needs more than 4 MB as well
+SET chronos.max_memory_mb = 4;
 SELECT state FROM try('SELECT length(x::text) FROM big');
-SET chronos.max_memory_mb = 256;
-SELECT length(x::text) > 30000000 AS long_text FROM big;
+SELECT state FROM try('SELECT length(x::text) FROM mid');
+SET chronos.max_memory_mb = 8;
+SELECT chronos_memory_reset_peak();
+SELECT length(x::text) = 7 + 4 * ceil(:value_bytes / 3.0) AS exact_base64_length FROM big;
+SELECT peak_memory_mb * 1048576 >= :value_bytes * 7 / 3.0 AS value_and_text_counted
+FROM chronos_memory_stats();
+SET chronos.max_memory_mb = 16;
+SELECT length(x::text) > 4000000 AS long_text FROM mid;
 
 -- SET LOCAL lasts until the end of the transaction
 BEGIN;
@@ -226,7 +244,7 @@ FROM chronos_memory_stats();
 SELECT name, parent, kind, reserved_bytes >= :value_bytes AS holds_value,
 	   total_bytes >= reserved_bytes AS allocated
 FROM chronos_memory_contexts() ORDER BY name;
-SELECT name, parent FROM pg_backend_memory_contexts
+SELECT name FROM pg_backend_memory_contexts
 WHERE name LIKE 'chronos%' ORDER BY name;
 SELECT used_memory_mb AS used_before FROM chronos_memory_stats() \gset
 
@@ -308,4 +326,4 @@ FROM (SELECT * FROM (SELECT * FROM pts ORDER BY ts LIMIT :n) s ORDER BY v DESC) 
 SELECT peak_memory_mb <= 4 AS within_half_of_limit FROM chronos_memory_stats();
 RESET chronos.max_memory_mb;
 
-DROP FUNCTION try(text);
+DROP FUNCTION try(text), try_set(text, text);

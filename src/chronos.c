@@ -21,9 +21,11 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "compat.h"
 #include "memory.h"
 
-PG_MODULE_MAGIC;
+/* with its name and version on PostgreSQL 18 (pg_get_loaded_modules()) */
+CHRONOS_MODULE_MAGIC;
 
 void		_PG_init(void);
 

@@ -4,32 +4,36 @@
  *	  Building compact_ts values: compact_ts(timestamptz[], float8[]) and the
  *	  aggregate compact_ts_agg(timestamptz, float8).
  *
- * Both constructors collect (timestamp, value) points into one array,
- * sort it by time with a stable merge sort (skipped when the input is
- * already sorted, which an O(n) scan finds out), size the encoding exactly
- * with cts_encoded_size, allocate the varlena once and let the codec write
- * it.  Duplicate timestamps are all kept, in input order: that is what the
- * stable sort is for.
+ * Both constructors collect (timestamp, value) points into one array and
+ * hand it to the encoder entry of compact_ts.c (chronos_sort_points, a
+ * stable merge sort skipped when the input is already sorted, then
+ * chronos_encode_points, which sizes the encoding exactly and lets the
+ * codec write it).  Duplicate timestamps are all kept, in input order: that
+ * is what the stable sort is for.
  *
  * Aggregate state.  The transition state is a growable array of points in
- * a "chronos aggregate" operation (memory.h) under the aggregate context.
- * It doubles when full, through chronos_realloc, so the memory limit is
- * checked once per doubling rather than per point, and the state's memory
- * is freed with the aggregate context: at the end of the group, or on an
- * ERROR.  The state remembers whether its points are in time order, so the
- * final function sorts only when it must.  The final function sorts in
- * place and marks the state sorted; the state stays valid, so PostgreSQL
- * may call the final function again (window aggregates, shared transition
- * states) and may even go on adding rows.
+ * the "chronos aggregate" operation (memory.h) that every state under the
+ * same aggregate context shares: a HashAggregate keeps a state per group,
+ * and a group of a few points should cost a few hundred bytes, not a memory
+ * context.  The array starts at AGG_INITIAL_POINTS points and doubles when
+ * full (chronos_grow), so the memory limit is checked once per doubling
+ * rather than per point, and the states' memory is freed with the
+ * aggregate context: at the end of the group (or of the query, for a
+ * HashAggregate), or on an ERROR.  The state remembers whether its points
+ * are in time order, so the final function sorts only when it must.  The
+ * final function sorts in place and marks the state sorted; the state
+ * stays valid, so PostgreSQL may call the final function again (window
+ * aggregates, shared transition states) and may even go on adding rows.
  *
- * Parallel aggregation.  The serialized state is a bytea holding the point
- * count (int64) followed by the points as they lie in memory (int64
- * timestamp, float8 value, native byte order; serialization never leaves
- * the cluster).  The deserializer checks that the length matches the count
- * and that every value is finite, and recomputes sortedness.  It runs in
- * the per-input-tuple context, so it builds its state there; the combine
- * function copies such a state into the aggregate context when it has none
- * of its own yet.
+ * Parallel aggregation.  The serialized state is a bytea holding a 16-byte
+ * header (the point count as an int64, the codec as one byte, 7 zero
+ * bytes) followed by the points as they lie in memory (int64 timestamp,
+ * float8 value, native byte order; serialization never leaves the
+ * cluster).  The deserializer checks that the length matches the count,
+ * that the codec is known and that every value is finite, and recomputes
+ * sortedness.  It runs in the per-input-tuple context, so it builds its
+ * state there; the combine function copies such a state into the aggregate
+ * context when it has none of its own yet.
  *
  * Rows with a NULL timestamp or value are skipped by the aggregate (the SQL
  * aggregate convention), which is why its transition function is not
@@ -47,7 +51,6 @@
 
 #include <math.h>
 
-#include "access/detoast.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -63,11 +66,12 @@ PG_FUNCTION_INFO_V1(compact_ts_agg_serialfn);
 PG_FUNCTION_INFO_V1(compact_ts_agg_deserialfn);
 PG_FUNCTION_INFO_V1(compact_ts_agg_finalfn);
 
-/* Runs shorter than this are insertion-sorted before merging. */
-#define SORT_RUN			32
-
-/* First capacity of an aggregate state, in points (1 kB). */
-#define AGG_INITIAL_POINTS	64
+/*
+ * First capacity of an aggregate state, in points (128 bytes): a
+ * HashAggregate keeps one state per group, and many groups hold a few
+ * points each.
+ */
+#define AGG_INITIAL_POINTS	8
 
 /*
  * Header of the serialized aggregate state: the point count (int64), the
@@ -75,6 +79,10 @@ PG_FUNCTION_INFO_V1(compact_ts_agg_finalfn);
  * stay 8-byte aligned.
  */
 #define AGG_SERIAL_HEADER	(2 * sizeof(int64))
+
+/* Most points a serialized state (one bytea) can hold. */
+#define AGG_SERIAL_MAX_POINTS \
+	((MaxAllocSize - VARHDRSZ - AGG_SERIAL_HEADER) / sizeof(cts_point))
 
 /*
  * Aggregate transition state.  Lives in its op's context; pts was
@@ -92,264 +100,32 @@ typedef struct CtsAggState
 
 
 /* ----------------------------------------------------------------
- *		Shared helpers
+ *		Helpers
  * ----------------------------------------------------------------
  */
-
-/*
- * merge_runs
- *		Stably merge a[0..na) and b[0..nb) into out.
- */
-static void
-merge_runs(const cts_point *a, size_t na, const cts_point *b, size_t nb,
-		   cts_point *out)
-{
-	size_t		i = 0,
-				j = 0,
-				k = 0;
-
-	/* already in order: nothing to interleave */
-	if (na == 0 || nb == 0 || a[na - 1].ts <= b[0].ts)
-	{
-		memcpy(out, a, na * sizeof(cts_point));
-		memcpy(out + na, b, nb * sizeof(cts_point));
-		return;
-	}
-	while (i < na && j < nb)
-	{
-		/* <= keeps equal timestamps in input order */
-		if (a[i].ts <= b[j].ts)
-			out[k++] = a[i++];
-		else
-			out[k++] = b[j++];
-	}
-	if (i < na)
-		memcpy(out + k, a + i, (na - i) * sizeof(cts_point));
-	if (j < nb)
-		memcpy(out + k, b + j, (nb - j) * sizeof(cts_point));
-}
-
-/*
- * chronos_sort_points
- *		Sort pts[0..n) by timestamp, stably, in place.
- *
- * op: provides the merge buffer (n points), freed before returning.
- *
- * A sorted input costs one O(n) scan and no memory.  Otherwise runs of
- * SORT_RUN points are insertion-sorted, then merged bottom-up between pts
- * and the buffer.
- */
-void
-chronos_sort_points(ChronosMemOp *op, cts_point *pts, size_t n)
-{
-	size_t		i;
-	size_t		lo;
-	size_t		width;
-	cts_point  *buf;
-	cts_point  *src;
-	cts_point  *dst;
-
-	for (i = 1; i < n; i++)
-		if (pts[i].ts < pts[i - 1].ts)
-			break;
-	if (i >= n)
-		return;
-
-	/* insertion sort of short runs */
-	for (lo = 0; lo < n; lo += SORT_RUN)
-	{
-		size_t		hi = Min(lo + SORT_RUN, n);
-
-		for (i = lo + 1; i < hi; i++)
-		{
-			cts_point	x = pts[i];
-			size_t		j = i;
-
-			while (j > lo && pts[j - 1].ts > x.ts)
-			{
-				pts[j] = pts[j - 1];
-				j--;
-			}
-			pts[j] = x;
-		}
-		if ((lo & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	if (n <= SORT_RUN)
-		return;
-
-	buf = (cts_point *) chronos_alloc(op, n * sizeof(cts_point), "sort buffer");
-	src = pts;
-	dst = buf;
-	for (width = SORT_RUN; width < n; width *= 2)
-	{
-		cts_point  *tmp;
-
-		for (lo = 0; lo < n; lo += 2 * width)
-		{
-			size_t		mid = Min(lo + width, n);
-			size_t		hi = Min(lo + 2 * width, n);
-
-			merge_runs(src + lo, mid - lo, src + mid, hi - mid, dst + lo);
-			CHECK_FOR_INTERRUPTS();
-		}
-		tmp = src;
-		src = dst;
-		dst = tmp;
-	}
-	if (src != pts)
-		memcpy(pts, src, n * sizeof(cts_point));
-	chronos_free(op, buf, n * sizeof(cts_point));
-}
-
-/*
- * encode_interrupt
- *		The codec's interrupt hook: stop if a cancel, timeout or other
- *		interrupt is pending and may be served now.  The codec returns
- *		CTS_ERR_INTERRUPTED and the caller runs CHECK_FOR_INTERRUPTS, so no
- *		error is longjmp'd through the library.
- */
-static int
-encode_interrupt(void *arg)
-{
-	return INTERRUPTS_PENDING_CONDITION() && INTERRUPTS_CAN_BE_PROCESSED();
-}
-
-/*
- * run_encoder
- *		cts_encoded_size (out == NULL) or cts_encode with the interrupt hook,
- *		serving interrupts as they come: an error is raised from here; an
- *		interrupt that raises none (a barrier, a signal to log memory
- *		contexts) just restarts the pass.
- */
-static cts_status
-run_encoder(const cts_point *pts, size_t n, const cts_encode_opts *opts,
-			uint8 *out, size_t cap, size_t *len, size_t *bad_index)
-{
-	cts_encode_opts o;
-	cts_status	st;
-
-	if (opts != NULL)
-		o = *opts;
-	else
-		memset(&o, 0, sizeof(o));
-	o.interrupt = encode_interrupt;
-	o.interrupt_arg = NULL;
-	for (;;)
-	{
-		st = out == NULL ?
-			cts_encoded_size(pts, n, &o, len, bad_index) :
-			cts_encode(pts, n, &o, out, cap, len, bad_index);
-		if (st != CTS_ERR_INTERRUPTED)
-			return st;
-		CHECK_FOR_INTERRUPTS();
-	}
-}
-
-/*
- * chronos_encode_points
- *		Encode the sorted points pts[0..n) into a new compact_ts.
- *
- * op: the result is allocated (and reserved) in op's context.
- * opts: encoder options (NULL for the defaults).
- * status, bad_index: on a data error the codec reported (unsorted,
- *		non-finite, off-grid, implausible summaries, bad layout) the result
- *		is NULL, *status says which and *bad_index names the point where
- *		the codec does; the caller reports it in its own terms.
- *
- * A series too large for one varlena raises ERRCODE_PROGRAM_LIMIT_EXCEEDED
- * with a hint to store segments of chronos.chunk_size points.
- */
-CompactTs *
-chronos_encode_points(ChronosMemOp *op, const cts_point *pts, size_t n,
-					  const cts_encode_opts *opts, cts_status *status,
-					  size_t *bad_index)
-{
-	size_t		size = 0;
-	size_t		len = 0;
-	cts_status	st;
-	CompactTs  *result;
-
-	*status = CTS_OK;
-	if (n > CTS_MAX_POINTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("series has %zu points, more than the maximum %u",
-						n, CTS_MAX_POINTS),
-				 errhint("Store the series as segments of chronos.chunk_size (now %d) points, one row each.",
-						 chronos_chunk_size)));
-
-	st = run_encoder(pts, n, opts, NULL, 0, &size, bad_index);
-	if (st == CTS_ERR_TOO_MANY_POINTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("series of %zu points is too large for one compact_ts value", n),
-				 errdetail_internal("%s", cts_strerror(st)),
-				 errhint("Store the series as segments of chronos.chunk_size (now %d) points, one row each.",
-						 chronos_chunk_size)));
-	if (st != CTS_OK)
-	{
-		*status = st;
-		return NULL;
-	}
-	if (size > CTS_MAX_PAYLOAD)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("compact_ts value would take %zu bytes, more than the maximum %zu",
-						size, CTS_MAX_PAYLOAD),
-				 errdetail("The series has %zu points.", n),
-				 errhint("Store the series as segments of chronos.chunk_size (now %d) points, one row each.",
-						 chronos_chunk_size)));
-
-	result = (CompactTs *) chronos_alloc(op, VARHDRSZ + size, "compact_ts value");
-	st = run_encoder(pts, n, opts, result->data, size, &len, bad_index);
-	if (st != CTS_OK)
-	{
-		chronos_free(op, result, VARHDRSZ + size);
-		*status = st;
-		return NULL;
-	}
-	if (len != size)
-		elog(ERROR, "compact_ts encoder wrote %zu bytes but sized %zu", len, size);
-	SET_VARSIZE(result, VARHDRSZ + len);
-
-#ifdef USE_ASSERT_CHECKING
-	Assert(cts_validate(result->data, len) == CTS_OK);
-#endif
-
-	return result;
-}
-
-/*
- * chronos_report_nonfinite
- *		Reject a NaN or infinite value.
- *
- * what: names the point, capitalized, e.g. "Element 3 of the value array".
- */
-void
-chronos_report_nonfinite(double value, int64 ts, const char *what)
-{
-	char		tsbuf[CHRONOS_TIMESTAMP_BUFLEN];
-
-	chronos_format_timestamp(ts, tsbuf);
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("compact_ts cannot store NaN or infinite values"),
-			 errdetail("%s, at %s, is %s.", what, tsbuf,
-					   isnan(value) ? "NaN" : (value > 0 ? "Infinity" : "-Infinity")),
-			 errhint("Filter them out first, e.g. WHERE v <> 'NaN' AND v NOT IN ('Infinity', '-Infinity').")));
-}
 
 /*
  * report_encode_failure
  *		A codec status the constructors cannot cause (they sort, and check
  *		values themselves): an internal error.
  */
-static void
-pg_attribute_noreturn()
+pg_noreturn static void
 report_encode_failure(cts_status status)
 {
 	elog(ERROR, "compact_ts encoder failed: %s", cts_strerror(status));
+}
+
+/*
+ * null_codec_error
+ *		A NULL codec argument, to compact_ts() or compact_ts_agg(): 22004.
+ */
+pg_noreturn static void
+null_codec_error(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("compact_ts codec must not be NULL"),
+			 errhint("Pass a codec name ('quant16', 'lossless' or 'gorilla'), or use the form without a codec.")));
 }
 
 
@@ -357,46 +133,6 @@ report_encode_failure(cts_status status)
  *		compact_ts(timestamptz[], float8[])
  * ----------------------------------------------------------------
  */
-
-/*
- * detoast_array
- *		The array behind datum, flattened and detoasted into op's context if
- *		it is not a plain inline array already; its size is reserved first.
- *		reserved receives the bytes reserved (0 if used in place).
- */
-static ArrayType *
-detoast_array(ChronosMemOp *op, Datum datum, Size *reserved)
-{
-	struct varlena *ptr = (struct varlena *) DatumGetPointer(datum);
-	MemoryContext oldcontext;
-	ArrayType  *result;
-	Size		size;
-
-	*reserved = 0;
-	if (!VARATT_IS_EXTENDED(ptr))
-		return (ArrayType *) ptr;
-
-	size = toast_raw_datum_size(datum);
-	chronos_reserve(op, size, "input array");
-	*reserved = size;
-	oldcontext = MemoryContextSwitchTo(chronos_op_context(op));
-	result = DatumGetArrayTypeP(datum);
-	MemoryContextSwitchTo(oldcontext);
-	return result;
-}
-
-/*
- * free_array
- *		Undo detoast_array.
- */
-static void
-free_array(ChronosMemOp *op, Datum datum, ArrayType *arr, Size reserved)
-{
-	if ((Pointer) arr != DatumGetPointer(datum))
-		pfree(arr);
-	if (reserved > 0)
-		chronos_release(op, reserved);
-}
 
 /*
  * first_null
@@ -449,44 +185,15 @@ check_array(ArrayType *arr, Oid elemtype, const char *what)
 }
 
 /*
- * codec_from_text
- *		The codec a user named: 'quant16' (the default), 'gorilla', or
- *		'lossless' (the best lossless codec, now gorilla).
- */
-static uint8
-codec_from_text(text *name)
-{
-	const char *p = VARDATA_ANY(name);
-	size_t		len = VARSIZE_ANY_EXHDR(name);
-	char		lower[16];
-	uint8		codec = 0;
-	size_t		i;
-
-	/* names are case-insensitive, like SQL keywords */
-	if (len < sizeof(lower))
-	{
-		for (i = 0; i < len; i++)
-			lower[i] = pg_ascii_tolower((unsigned char) p[i]);
-		if (len == 8 && memcmp(lower, "lossless", 8) == 0)
-			return CTS_CODEC_GORILLA;
-		codec = cts_codec_from_name(lower, len);
-	}
-	if (codec == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown compact_ts codec: \"%s\"", text_to_cstring(name)),
-				 errhint("Use 'quant16' (the default: 16-bit quantization with a measured error bound) or 'lossless' (bit-exact values, also known as 'gorilla').")));
-	return codec;
-}
-
-/*
  * compact_ts(timestamptz[], float8[]) -> compact_ts
  * compact_ts(timestamptz[], float8[], codec text) -> compact_ts
  *
  * Pairs the two arrays element by element.  Both must be one-dimensional
  * (or empty) and of the same length, without NULLs; values must be finite.
  * Points are sorted by time, stably, so duplicate timestamps keep the order
- * of the arrays.  Two empty arrays give the empty series.
+ * of the arrays.  Two empty arrays give the empty series.  A NULL array
+ * gives NULL; a NULL codec is an error (22004), as in compact_ts_agg (the
+ * three-argument form is not STRICT from 1.1 on, so that it can say so).
  *
  * The result lives in a "chronos encode" op under the caller's context; the
  * point array is freed before returning.
@@ -496,8 +203,6 @@ compact_ts_from_arrays(PG_FUNCTION_ARGS)
 {
 	ArrayType  *ts_arr;
 	ArrayType  *v_arr;
-	Size		ts_reserved;
-	Size		v_reserved;
 	int			n_ts;
 	int			n_v;
 	const TimestampTz *tsv;
@@ -512,12 +217,21 @@ compact_ts_from_arrays(PG_FUNCTION_ARGS)
 
 	memset(&opts, 0, sizeof(opts));
 	if (PG_NARGS() > 2)
-		opts.codec = codec_from_text(PG_GETARG_TEXT_PP(2));
+	{
+		if (PG_ARGISNULL(2))
+			null_codec_error();
+		opts.codec = chronos_codec_from_text(PG_GETARG_TEXT_PP(2));
+	}
+	/* STRICT in 1.0; from 1.1 the three-argument form checks itself */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
 
 	op = chronos_op_begin(CurrentMemoryContext, "chronos encode",
 						  CHRONOS_MEM_WORK);
-	ts_arr = detoast_array(op, PG_GETARG_DATUM(0), &ts_reserved);
-	v_arr = detoast_array(op, PG_GETARG_DATUM(1), &v_reserved);
+	ts_arr = (ArrayType *) chronos_detoast_datum(op, PG_GETARG_DATUM(0), false,
+												 "input array");
+	v_arr = (ArrayType *) chronos_detoast_datum(op, PG_GETARG_DATUM(1), false,
+												"input array");
 
 	n_ts = check_array(ts_arr, TIMESTAMPTZOID, "timestamp");
 	n_v = check_array(v_arr, FLOAT8OID, "value");
@@ -559,10 +273,9 @@ compact_ts_from_arrays(PG_FUNCTION_ARGS)
 	result = chronos_encode_points(op, pts, n_ts, &opts, &st, &bad);
 	if (result == NULL)
 		report_encode_failure(st);
-	if (pts != NULL)
-		chronos_free(op, pts, (Size) n_ts * sizeof(cts_point));
-	free_array(op, PG_GETARG_DATUM(0), ts_arr, ts_reserved);
-	free_array(op, PG_GETARG_DATUM(1), v_arr, v_reserved);
+	chronos_free(op, pts);
+	chronos_free_datum(op, PG_GETARG_DATUM(0), (struct varlena *) ts_arr);
+	chronos_free_datum(op, PG_GETARG_DATUM(1), (struct varlena *) v_arr);
 
 	PG_RETURN_COMPACT_TS_P(result);
 }
@@ -575,8 +288,10 @@ compact_ts_from_arrays(PG_FUNCTION_ARGS)
 
 /*
  * agg_state_create
- *		A new, empty state with room for capacity points, in a new
- *		"chronos aggregate" op under parent.
+ *		A new, empty state with room for capacity points, in the "chronos
+ *		aggregate" op that every state under parent shares (one per
+ *		aggregate context, so that a HashAggregate's groups do not cost a
+ *		memory context each; see memory.c).
  */
 static CtsAggState *
 agg_state_create(MemoryContext parent, size_t capacity)
@@ -584,9 +299,9 @@ agg_state_create(MemoryContext parent, size_t capacity)
 	ChronosMemOp *op;
 	CtsAggState *state;
 
-	op = chronos_op_begin(parent, "chronos aggregate", CHRONOS_MEM_WORK);
-	state = (CtsAggState *) MemoryContextAllocZero(chronos_op_context(op),
-												   sizeof(CtsAggState));
+	op = chronos_op_shared(parent, "chronos aggregate", CHRONOS_MEM_WORK);
+	state = (CtsAggState *) chronos_alloc0(op, sizeof(CtsAggState),
+										   "aggregate state");
 	state->op = op;
 	state->capacity = Max(capacity, 1);
 	state->pts = (cts_point *) chronos_alloc(op,
@@ -604,10 +319,6 @@ agg_state_create(MemoryContext parent, size_t capacity)
 static void
 agg_state_reserve(CtsAggState *state, size_t need)
 {
-	size_t		newcap;
-
-	if (need <= state->capacity)
-		return;
 	if (need > CTS_MAX_POINTS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -615,15 +326,8 @@ agg_state_reserve(CtsAggState *state, size_t need)
 						CTS_MAX_POINTS),
 				 errhint("Store the series as segments of chronos.chunk_size (now %d) points, e.g. by grouping on the point's position divided by the chunk size.",
 						 chronos_chunk_size)));
-	newcap = state->capacity;
-	while (newcap < need)
-		newcap *= 2;
-	newcap = Min(newcap, (size_t) CTS_MAX_POINTS);
-	state->pts = (cts_point *) chronos_realloc(state->op, state->pts,
-											   state->capacity * sizeof(cts_point),
-											   newcap * sizeof(cts_point),
-											   "aggregate state");
-	state->capacity = newcap;
+	chronos_grow(state->op, (void **) &state->pts, &state->capacity,
+				 sizeof(cts_point), need, CTS_MAX_POINTS, "aggregate state");
 }
 
 /*
@@ -650,7 +354,8 @@ agg_state_append(CtsAggState *state, const cts_point *pts, size_t n,
  *
  * Not STRICT: a row whose timestamp or value is NULL is skipped here, and
  * the state is created on the first row that is not.  The codec, when
- * given, must be the same on every row of a group and not NULL.
+ * given, must be the same on every row of a group; a NULL codec is an
+ * error (22004) on any row, skipped or not.
  */
 Datum
 compact_ts_agg_transfn(PG_FUNCTION_ARGS)
@@ -664,6 +369,9 @@ compact_ts_agg_transfn(PG_FUNCTION_ARGS)
 		elog(ERROR, "compact_ts_agg_transfn called in non-aggregate context");
 
 	state = PG_ARGISNULL(0) ? NULL : (CtsAggState *) PG_GETARG_POINTER(0);
+	/* a NULL codec is an error on any row, as in compact_ts() */
+	if (PG_NARGS() > 3 && PG_ARGISNULL(3))
+		null_codec_error();
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 	{
 		if (state == NULL)
@@ -680,17 +388,10 @@ compact_ts_agg_transfn(PG_FUNCTION_ARGS)
 	{
 		state = agg_state_create(aggcontext, AGG_INITIAL_POINTS);
 		if (PG_NARGS() > 3)
-		{
-			if (PG_ARGISNULL(3))
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("compact_ts codec must not be NULL")));
-			state->codec = codec_from_text(PG_GETARG_TEXT_PP(3));
-		}
+			state->codec = chronos_codec_from_text(PG_GETARG_TEXT_PP(3));
 	}
 	else if (PG_NARGS() > 3 &&
-			 (PG_ARGISNULL(3) ||
-			  codec_from_text(PG_GETARG_TEXT_PP(3)) != state->codec))
+			 chronos_codec_from_text(PG_GETARG_TEXT_PP(3)) != state->codec)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("compact_ts_agg codec must be the same for all rows of a group")));
@@ -765,13 +466,13 @@ compact_ts_agg_serialfn(PG_FUNCTION_ARGS)
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "compact_ts_agg_serialfn called in non-aggregate context");
 
-	if (state->npoints > (CTS_MAX_PAYLOAD - AGG_SERIAL_HEADER) / sizeof(cts_point))
+	if (state->npoints > AGG_SERIAL_MAX_POINTS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("compact_ts_agg state of %zu points is too large to pass between parallel processes",
 						state->npoints),
 				 errdetail("A serialized state is limited to %zu points.",
-						   (CTS_MAX_PAYLOAD - AGG_SERIAL_HEADER) / sizeof(cts_point)),
+						   (Size) AGG_SERIAL_MAX_POINTS),
 				 errhint("Store the series as segments of chronos.chunk_size (now %d) points, or SET max_parallel_workers_per_gather = 0.",
 						 chronos_chunk_size)));
 	size = AGG_SERIAL_HEADER + state->npoints * sizeof(cts_point);

@@ -9,17 +9,18 @@
  * Header-only: length, first_time, last_time, time_range, min_value,
  * max_value, sum_value, avg_value, max_error, compression_stats and
  * compression_ratio need nothing but the 64-byte header, which holds exact
- * summaries of the original values.  They fetch only the header with
- * PG_GETARG_COMPACT_TS_HEADER, so a TOASTed value (STORAGE external) costs
- * one TOAST chunk, not the whole value, and they check that header (it is
- * all they trust).  min, max, sum and avg are of the values as given, not of
+ * summaries of the original values.  They fetch only the header
+ * (chronos_fetch_header), so a TOASTed value (STORAGE external) costs one
+ * TOAST chunk, not the whole value, and they check that header (it is all
+ * they trust).  min, max, sum and avg are of the values as given, not of
  * the quantized ones, so they are exact even for lossy blocks.
  *
  * Decoding: unnest, timestamps and value_array check the header and the
  * whole block index first (ChronosBlockReader), then decode one block at a
- * time, validating each block before any of its points comes out.  unnest is a value-per-call SRF holding one block's
- * points, so it streams in the select list; in FROM, PostgreSQL
- * materializes its rows (DESIGN.md, fact 1).
+ * time, validating each block before any of its points comes out.  unnest
+ * is a value-per-call SRF holding one block's points, so it streams in the
+ * select list; in FROM, PostgreSQL's FunctionScan materializes all its
+ * rows into a tuplestore first (spilling to disk past work_mem).
  *
  * Copyright (c) 2026, chronos developers
  *
@@ -78,15 +79,10 @@ typedef struct CtsUnnestState
  * header_of_arg0
  *		Fetch and check the header of argument 0, reading only the header.
  */
-static void
+static inline void
 header_of_arg0(FunctionCallInfo fcinfo, cts_header *header)
 {
-	Datum		datum = PG_GETARG_DATUM(0);
-	CompactTs  *slice = DatumGetCompactTsHeaderP(datum);
-
-	chronos_read_header(slice, header);
-	if ((Pointer) slice != DatumGetPointer(datum))
-		pfree(slice);
+	chronos_fetch_header(PG_GETARG_DATUM(0), header);
 }
 
 /*
@@ -171,7 +167,7 @@ compact_ts_time_range(PG_FUNCTION_ARGS)
 	upper.inclusive = true;
 	upper.lower = false;
 
-	PG_RETURN_RANGE_P(make_range(typcache, &lower, &upper, false));
+	PG_RETURN_RANGE_P(chronos_make_range(typcache, &lower, &upper));
 }
 
 /*
@@ -285,16 +281,18 @@ compact_ts_max_error(PG_FUNCTION_ARGS)
  *		compressed_size bigint, bytes_saved bigint, compression_ratio float8)
  *
  * original_size is 16 bytes per point (an 8-byte timestamp and an 8-byte
- * value); compressed_size is the size of the value as stored, varlena header
- * included, not counting TOAST's own overhead (STORAGE external stores it
- * uncompressed); bytes_saved is their difference (negative for tiny
- * series); compression_ratio is compressed_size / original_size, NULL for
- * the empty series.
+ * value); compressed_size is the size the value takes where it is stored,
+ * as pg_column_size() reports it (toast_datum_size): the codec buffer and
+ * its varlena header, or, when the column's storage lets TOAST compress it
+ * (SET STORAGE extended or main), its pglz or lz4 compressed size, not
+ * counting TOAST's own chunk overhead; bytes_saved is original_size -
+ * compressed_size (negative for tiny series); compression_ratio is
+ * compressed_size / original_size, NULL for the empty series.
  */
 Datum
 compact_ts_compression_stats(PG_FUNCTION_ARGS)
 {
-	Size		stored = toast_raw_datum_size(PG_GETARG_DATUM(0));
+	Size		stored = toast_datum_size(PG_GETARG_DATUM(0));
 	cts_header	h;
 	TupleDesc	tupdesc;
 	Datum		values[5];
@@ -322,13 +320,14 @@ compact_ts_compression_stats(PG_FUNCTION_ARGS)
 /*
  * compression_ratio(compact_ts) -> float8
  *
- * compression_stats(x).compression_ratio: stored size / 16 bytes per
- * point; NULL for the empty series.
+ * compression_stats(x).compression_ratio: the size as stored (as
+ * pg_column_size() reports it) / 16 bytes per point; NULL for the empty
+ * series.
  */
 Datum
 compact_ts_compression_ratio(PG_FUNCTION_ARGS)
 {
-	Size		stored = toast_raw_datum_size(PG_GETARG_DATUM(0));
+	Size		stored = toast_datum_size(PG_GETARG_DATUM(0));
 	cts_header	h;
 
 	header_of_arg0(fcinfo, &h);
@@ -368,7 +367,6 @@ compact_ts_unnest(PG_FUNCTION_ARGS)
 		MemoryContext oldcontext;
 		ChronosMemOp *op;
 		CompactTs  *value;
-		Size		reserved;
 		TupleDesc	tupdesc;
 
 		funcctx = SRF_FIRSTCALL_INIT();
@@ -381,7 +379,7 @@ compact_ts_unnest(PG_FUNCTION_ARGS)
 		op = chronos_op_begin(funcctx->multi_call_memory_ctx, "chronos decode",
 							  CHRONOS_MEM_WORK);
 		/* the value (if fetched) and the state stay in the op until the end */
-		value = chronos_detoast(op, PG_GETARG_DATUM(0), &reserved);
+		value = chronos_detoast(op, PG_GETARG_DATUM(0));
 		state = (CtsUnnestState *) MemoryContextAllocZero(chronos_op_context(op),
 														  sizeof(CtsUnnestState));
 		chronos_reader_init(&state->reader, op, CTS_PAYLOAD(value),
@@ -423,7 +421,6 @@ decode_to_array(Datum datum, bool want_values)
 {
 	ChronosMemOp *op;
 	CompactTs  *value;
-	Size		reserved;
 	ChronosBlockReader reader;
 	Oid			elemtype = want_values ? FLOAT8OID : TIMESTAMPTZOID;
 	uint32		n;
@@ -433,7 +430,7 @@ decode_to_array(Datum datum, bool want_values)
 
 	op = chronos_op_begin(CurrentMemoryContext, "chronos decode",
 						  CHRONOS_MEM_WORK);
-	value = chronos_detoast(op, datum, &reserved);
+	value = chronos_detoast(op, datum);
 	chronos_reader_init(&reader, op, CTS_PAYLOAD(value), CTS_PAYLOAD_LEN(value),
 						want_values);
 
@@ -478,8 +475,8 @@ decode_to_array(Datum datum, bool want_values)
 		dst += bytes;
 	}
 
-	chronos_reader_free(&reader, op);
-	chronos_detoast_free(op, datum, value, reserved);
+	chronos_reader_free(&reader);
+	chronos_detoast_free(op, datum, value);
 	return result;
 }
 

@@ -1,94 +1,118 @@
 /*-------------------------------------------------------------------------
  *
  * memory.c
- *	  chronos's memory manager: per-operation contexts, reservations
- *	  against chronos.max_memory_mb, statistics, and the SQL functions
- *	  that report them.
+ *	  chronos's memory manager: per-operation contexts, accounting against
+ *	  chronos.max_memory_mb, statistics, and the SQL functions that report
+ *	  them.
  *
  * Design
  * ------
  * chronos must never be the reason a backend runs out of memory, and it
  * must say no itself, with a clear error, before PostgreSQL's allocator or
- * the kernel has to.  Three ideas carry this file.
+ * the kernel has to.  Four ideas carry this file.
  *
  * 1. Operations own contexts.  Every piece of work whose memory grows with
- *	  the data (an aggregate's transition state, a decode buffer, the text of
- *	  a large value, a file window, the cache) is a ChronosMemOp: a named
- *	  AllocSet context created under the caller's context, with the op's own
- *	  bookkeeping allocated inside it.  PostgreSQL frees that context with
- *	  its parent, so whatever ends the query (a normal end, an ERROR, a
- *	  cancel, ROLLBACK TO SAVEPOINT, a LIMIT that stops early) frees the
- *	  op's memory without any help from chronos.
+ *	  the data (an aggregate's transition states, a decode buffer, the text
+ *	  of a large value, a detoasted value, the cache) is a ChronosMemOp: a
+ *	  named AllocSet context created under the caller's context, with the
+ *	  op's own bookkeeping allocated inside it.  PostgreSQL frees that
+ *	  context with its parent, so whatever ends the query (a normal end, an
+ *	  ERROR, a cancel, ROLLBACK TO SAVEPOINT, a LIMIT that stops early)
+ *	  frees the op's memory without any help from chronos.
  *
- * 2. Reservations, not measurements.  The limit is checked against bytes
- *	  that callers reserve before they allocate (chronos_reserve, or
- *	  chronos_alloc/chronos_realloc which reserve and allocate in one go).
- *	  Measuring contexts instead (MemoryContextMemAllocated) would cost a
- *	  walk over every block on every check and would only tell us about
- *	  memory after it was taken; a reservation is O(1) and happens first, so
- *	  a request that would cross the limit fails before a byte is allocated.
- *	  Callers reserve buffers and chunks, never single points, so the
- *	  accounting costs a comparison and a few additions per buffer growth
- *	  and nothing in the per-point loops.
+ * 2. The context is the size table.  An op counts what its context really
+ *	  holds: the context's mem_allocated (MemoryContextMemAllocated without
+ *	  recursion, O(1)), which includes the context's own header and first
+ *	  block, every block after it, the allocator's chunk headers and its
+ *	  rounding of small chunks to a power of two, and freed chunks the
+ *	  context keeps for reuse.  Every chronos_alloc, chronos_realloc and
+ *	  chronos_free ends by settling the op: its count becomes its context's
+ *	  mem_allocated, and the backend's total moves by the difference.  So
+ *	  callers never pass a size back (chronos_free(op, ptr)), no chunk needs
+ *	  a size header, and no table is kept: the allocator already knows every
+ *	  chunk's size, and what matters is what the context holds, not what
+ *	  was asked for.  1.0 counted requested sizes, and a HashAggregate of
+ *	  100,000 five-point groups held three times what it counted
+ *	  (test/memory_groups.sh).
  *
- * 3. The accounting dies with the memory.  Each op registers a memory
+ * 3. Check before, count after.  The limit is checked against an upper
+ *	  bound of what an allocation can add, before PostgreSQL allocates
+ *	  anything: a request of more than CHRONOS_SMALL_CHUNK_LIMIT bytes gets
+ *	  a block of its own (the request plus block and chunk headers); a
+ *	  smaller one at worst a new block of at most CHRONOS_OP_MAX_BLOCK
+ *	  bytes, the largest block an op's context makes.  A request that
+ *	  would cross the limit fails before a byte is allocated; one that
+ *	  passes is counted exactly afterwards.  The backend is single-threaded,
+ *	  so nothing can come between the check and the count.  Callers grow
+ *	  buffers geometrically (chronos_grow), never per point, so the
+ *	  accounting costs a few additions per buffer growth and nothing in the
+ *	  per-point loops.
+ *
+ * 4. The accounting dies with the memory.  Each op registers a memory
  *	  context reset callback on its own context.  When the context goes
- *	  away, for whatever reason, the callback subtracts the op's reserved
- *	  bytes from the backend's totals and unlinks the op from the list of
- *	  live ops.  The invariant
+ *	  away, for whatever reason, the callback subtracts the op's count from
+ *	  the backend's totals and unlinks the op from the list of live ops.
+ *	  The invariant
  *
- *		used == sum of reserved bytes over the live ops
+ *		used == sum of the counts of the live ops
  *		cache_used == the same sum over the live CHRONOS_MEM_CACHE ops
  *
  *	  therefore holds after any ERROR, not only on the happy path; assert
- *	  builds check it on every reservation (check_accounting).
+ *	  builds check it on every settle (check_accounting).
  *
- * What the limit covers.  chronos.max_memory_mb bounds the bytes chronos
- * reserves in one process: work memory of all live operations plus the
- * cache.  It does not cover PostgreSQL's own memory (executor state, the
- * tuples an aggregate reads, a sort or hash table below chronos, catalog
- * caches), nor small fixed-size allocations chronos makes outside an op.
- * Those are a bounded, data-independent overhead; test/memory_sessions.sh
- * measures it and the README documents it.  The limit is per process: a
- * parallel query may reserve up to the limit in the leader and in each
- * worker.  A SET takes effect at the next reservation; lowering the limit
- * below what is already reserved frees nothing, but the next reservation
- * fails.
+ * Many small groups.  An aggregate keeps one state per group, and a
+ * HashAggregate keeps every group's state until its end.  A context per
+ * state would cost at least its 1 kB first block per group, and PostgreSQL's
+ * HashAggregate measures its own memory by walking every child context of
+ * its hash context after each new group, which is quadratic in the number
+ * of contexts.  So the groups of one aggregate context share one op
+ * (chronos_op_shared): one context holding every state, whose small chunks
+ * come from shared blocks.  A group of five points then costs about 300
+ * bytes, and they are all counted.
+ *
+ * What the limit covers.  chronos.max_memory_mb bounds what chronos's
+ * operations hold in one process: work memory of all live operations plus
+ * the cache.  It does not cover PostgreSQL's own memory (executor state,
+ * the tuples an aggregate reads, the hash table of a HashAggregate,
+ * catalog caches), nor the malloc overhead around each block, nor small
+ * fixed-size allocations chronos makes outside an op.  Those are a bounded,
+ * data-independent overhead; test/memory_sessions.sh and
+ * test/memory_groups.sh measure it and the README documents it.  The limit
+ * is per process: a parallel query may use up to the limit in the leader
+ * and in each worker.  A SET takes effect at the next allocation; lowering
+ * the limit below what is already held frees nothing, but the next
+ * allocation fails.
  *
  * Allocations may be larger than PostgreSQL's 1 GB palloc limit
  * (MCXT_ALLOC_HUGE, repalloc_huge): within chronos.max_memory_mb, chronos's
  * limit is the only one.  A request no allocator could satisfy (more than
  * MaxAllocHugeSize, or an overflowed size computation) is
  * ERRCODE_PROGRAM_LIMIT_EXCEEDED; a real allocation failure is still
- * ERRCODE_OUT_OF_MEMORY, and its reservation is handed back first.
- *
- * Growth by repalloc_huge is accounted at the new size.  glibc grows the
- * blocks it got from mmap with mremap, so growing a large array does not
- * briefly hold the old and the new copy; the reservation matches what the
- * process really holds.
+ * ERRCODE_OUT_OF_MEMORY.  glibc grows the blocks it got from mmap with
+ * mremap, so growing a large array does not briefly hold the old and the
+ * new copy; the count matches what the process really holds.
  *
  * Rules for callers (all chronos code, present and future):
  *	- every allocation whose size grows with the data goes through an op:
- *	  chronos_alloc/chronos_realloc/chronos_free, or chronos_reserve before
- *	  memory PostgreSQL allocates on chronos's behalf (a detoasted value)
- *	  and chronos_release after it is freed;
- *	- reserve per buffer or chunk, never per point: grow arrays
- *	  geometrically, so a build of n points makes O(log n) reservations;
+ *	  chronos_alloc/chronos_realloc/chronos_grow/chronos_free, or
+ *	  chronos_detoast_datum for a value PostgreSQL detoasts on chronos's
+ *	  behalf;
+ *	- grow arrays geometrically (chronos_grow), so a build of n points
+ *	  makes O(log n) allocations;
  *	- put the op under the context whose lifetime matches the memory (the
  *	  aggregate context, the SRF's multi-call context, the per-call
  *	  context), and never reset an op's context: end the op instead;
- *	- small fixed-size allocations (a state struct, a block's worth of
- *	  buffers that never grows) may use palloc, but count them if they
- *	  could be many.
+ *	- small fixed-size allocations (a block's worth of buffers that never
+ *	  grows) may use palloc, but count them if they could be many.
  *
  * Chunk sizes.  chronos_optimal_chunk_points() turns what is left of the
  * limit into a number of points per chunk; the rule is documented at the
  * function, and chronos_optimal_chunk_size() applies it with the cost of
  * building a compact_ts.
  *
- * Logging.  With chronos.log_memory every reservation of 1 MB or more and
- * the peak of every operation, when it ends, are logged at LOG; without it
- * the same messages are emitted at DEBUG1.
+ * Logging.  With chronos.log_memory every allocation that grows an op by
+ * 1 MB or more and the peak of every operation, when it ends, are logged
+ * at LOG; without it the same messages are emitted at DEBUG1.
  *
  * Copyright (c) 2026, chronos developers
  *
@@ -99,6 +123,7 @@
  */
 #include "postgres.h"
 
+#include "access/detoast.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/ilist.h"
@@ -109,13 +134,32 @@
 #include "utils/tuplestore.h"
 
 #include "codec/codec.h"
+#include "compat.h"
 #include "memory.h"
 
 /*
- * Reservations of at least this many bytes are logged (at LOG with
+ * Growth of an op of at least this many bytes is logged (at LOG with
  * chronos.log_memory, else at DEBUG1).
  */
 #define CHRONOS_LOG_THRESHOLD	((Size) 1024 * 1024)
+
+/*
+ * An op's context: 1 kB first block (which also holds the context's header
+ * and the op), blocks growing to at most 64 kB.  AllocSet gives a request
+ * larger than 8 kB (its chunk limit with these sizes) a block of its own;
+ * a smaller request is carved from a shared block, and at worst needs a
+ * new one of at most CHRONOS_OP_MAX_BLOCK bytes.
+ */
+#define CHRONOS_OP_INIT_BLOCK		((Size) 1024)
+#define CHRONOS_OP_MAX_BLOCK		((Size) 64 * 1024)
+#define CHRONOS_SMALL_CHUNK_LIMIT	((Size) 8 * 1024)
+
+/*
+ * What a block of its own adds beyond the request, at most: the block's
+ * and the chunk's headers (under 100 bytes on every version), with room
+ * to spare.
+ */
+#define CHRONOS_BLOCK_OVERHEAD		((Size) 1024)
 
 /*
  * Cost of building a compact_ts, in bytes per point, at the builder's peak
@@ -128,8 +172,8 @@
  *		 a 10-byte timestamp varint; gorilla: 78 bits and the varint)
  *	----
  *	 52, rounded up to 64 for the block index (64 bytes per 1024 points),
- *	 allocator overhead and the array constructor, whose reserved input
- *	 arrays (16 bytes per point) replace the growth slack.
+ *	 allocator overhead and the array constructor, whose input arrays
+ *	 (16 bytes per point) replace the growth slack.
  * Measured with 20 million points: 28.9 bytes per point for time-ordered
  * input, 42.8 for shuffled input.
  */
@@ -155,16 +199,18 @@ bool		chronos_log_memory = false;
 
 /*
  * An operation.  It lives in its own context (context), which it describes;
- * the reset callback (cb) on that context gives back its reservation.
+ * the reset callback (cb) on that context gives back what it counts.
  */
 struct ChronosMemOp
 {
 	dlist_node	node;			/* in live_ops */
 	MemoryContext context;		/* the op's context; the op lives in it */
 	ChronosMemKind kind;
-	Size		reserved;		/* bytes reserved now */
-	Size		peak;			/* most bytes reserved at once */
+	bool		shared;			/* made by chronos_op_shared */
 	bool		ended;			/* chronos_op_end was called */
+	Size		reserved;		/* bytes counted now: the context's size at
+								 * the last settle */
+	Size		peak;			/* most bytes counted at once */
 	MemoryContextCallback cb;
 };
 
@@ -186,13 +232,14 @@ static void chronos_op_reset_callback(void *arg);
 
 /*
  * check_accounting
- *		Assert the invariant between the backend totals and the live ops.
+ *		Assert the invariant between the backend totals and the live ops,
+ *		and that op (if not NULL) counts exactly what its context holds.
  *
- * O(live ops): a handful, except under a HashAggregate, which keeps one
- * op per group (thousands); assert builds only.
+ * O(live ops), a handful (the groups of an aggregate share one op); assert
+ * builds only.
  */
 static void
-check_accounting(void)
+check_accounting(ChronosMemOp *op)
 {
 #ifdef USE_ASSERT_CHECKING
 	Size		sum = 0;
@@ -201,16 +248,18 @@ check_accounting(void)
 
 	dlist_foreach(iter, &live_ops)
 	{
-		ChronosMemOp *op = dlist_container(ChronosMemOp, node, iter.cur);
+		ChronosMemOp *o = dlist_container(ChronosMemOp, node, iter.cur);
 
-		Assert(op->reserved <= op->peak);
-		sum += op->reserved;
-		if (op->kind == CHRONOS_MEM_CACHE)
-			cache_sum += op->reserved;
+		Assert(o->reserved <= o->peak);
+		sum += o->reserved;
+		if (o->kind == CHRONOS_MEM_CACHE)
+			cache_sum += o->reserved;
 	}
 	Assert(sum == used_bytes);
 	Assert(cache_sum == cache_bytes);
 	Assert(used_bytes <= peak_bytes);
+	Assert(op == NULL ||
+		   op->reserved == MemoryContextMemAllocated(op->context, false));
 #endif
 }
 
@@ -244,14 +293,15 @@ void
 chronos_memory_init(void)
 {
 	DefineCustomIntVariable("chronos.max_memory_mb",
-							"Limit on the memory chronos reserves in one backend.",
+							"Limit on the memory chronos holds in one backend.",
 							"Covers every allocation of chronos that grows with the data: "
-							"aggregate state, decode and sort buffers, text output, file "
-							"windows and the cache.  It is checked before the memory is "
-							"allocated; a request that would cross it fails with SQLSTATE "
-							"53400.  Each process counts separately, so a parallel query may "
-							"use this much in the leader and in each worker.  A change takes "
-							"effect at the next reservation.",
+							"aggregate states, decode and sort buffers, text output, "
+							"detoasted values, and the memory contexts that hold them.  It "
+							"is checked before the memory is allocated; a request that would "
+							"cross it fails with SQLSTATE 53400.  Each process counts "
+							"separately, so a parallel query may use this much in the leader "
+							"and in each worker.  A change takes effect at the next "
+							"allocation.",
 							&chronos_max_memory_mb,
 							512,
 							1,
@@ -292,7 +342,7 @@ chronos_memory_init(void)
 	 * flood.
 	 */
 	DefineCustomBoolVariable("chronos.log_memory",
-							 "Logs chronos memory reservations of 1 MB or more and the peak of each operation.",
+							 "Logs chronos allocations that grow an operation by 1 MB or more, and the peak of each operation.",
 							 "Messages go to the server log at level LOG.  When off, the same "
 							 "messages are emitted at DEBUG1.",
 							 &chronos_log_memory,
@@ -320,6 +370,119 @@ chronos_long_lived_context(void)
 	return chronos_context;
 }
 
+
+/*
+ * check_limit
+ *		Raise the memory-limit error unless bytes more fit under
+ *		chronos.max_memory_mb now.
+ *
+ * name: the operation, for the message; bytes: an upper bound of what the
+ * coming allocation adds (see the file header, idea 3); what: its purpose.
+ *
+ * ERRCODE_CONFIGURATION_LIMIT_EXCEEDED (53400) when used + bytes would pass
+ * the limit, ERRCODE_PROGRAM_LIMIT_EXCEEDED (54000) for a request no
+ * allocator could satisfy (usually an overflowed size computation).
+ */
+static void
+check_limit(const char *name, Size bytes, const char *what)
+{
+	Size		limit = chronos_memory_limit();
+
+	if (what == NULL)
+		what = "data";
+
+	if (bytes > MaxAllocHugeSize || used_bytes > MaxAllocHugeSize - bytes)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("chronos cannot allocate %zu bytes for %s", bytes, what),
+				 errdetail("Operation \"%s\" requested more than the largest possible allocation (%zu bytes).",
+						   name, (Size) MaxAllocHugeSize),
+				 errhint("Process the data in segments of chronos.chunk_size points.")));
+
+#ifdef CHRONOS_NO_MEMORY_ACCOUNTING
+	/* benchmark build: measures what the accounting costs */
+	return;
+#endif
+
+	if (used_bytes + bytes > limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("chronos memory limit exceeded (chronos.max_memory_mb = %d MB)",
+						chronos_max_memory_mb),
+				 errdetail("Operation \"%s\" requested %zu bytes for %s; chronos already uses %zu bytes of its %zu-byte limit in this backend.",
+						   name, bytes, what, used_bytes, limit),
+				 errhint("Raise chronos.max_memory_mb, or process the data in segments of chronos.chunk_size (now %d) points; chronos_optimal_chunk_size() suggests a size that fits.",
+						 chronos_chunk_size)));
+}
+
+/*
+ * alloc_bound
+ *		An upper bound of what allocating bytes in an op's context can add
+ *		to the context (see the file header, idea 3).
+ */
+static inline Size
+alloc_bound(Size bytes)
+{
+	if (bytes <= CHRONOS_SMALL_CHUNK_LIMIT)
+		return CHRONOS_OP_MAX_BLOCK;
+	if (bytes > MaxAllocHugeSize)
+		return bytes;			/* check_limit rejects it */
+	return bytes + CHRONOS_BLOCK_OVERHEAD;
+}
+
+/*
+ * settle
+ *		Make op count what its context holds now, and move the backend's
+ *		totals by the difference.  what names the purpose of the growth, for
+ *		the log.
+ *
+ * Cannot fail (it only logs), so it is safe after any allocation.
+ */
+static void
+settle(ChronosMemOp *op, const char *what)
+{
+	Size		now = MemoryContextMemAllocated(op->context, false);
+
+#ifdef CHRONOS_NO_MEMORY_ACCOUNTING
+	return;
+#endif
+
+	if (now >= op->reserved)
+	{
+		Size		grown = now - op->reserved;
+
+		used_bytes += grown;
+		if (op->kind == CHRONOS_MEM_CACHE)
+			cache_bytes += grown;
+		op->reserved = now;
+		if (now > op->peak)
+			op->peak = now;
+		if (used_bytes > peak_bytes)
+			peak_bytes = used_bytes;
+
+		if (grown >= CHRONOS_LOG_THRESHOLD &&
+			message_level_is_interesting(mem_level()))
+			ereport(mem_level(),
+					(errmsg("chronos operation \"%s\" grew by %zu bytes for %s",
+							op->context->name, grown, what ? what : "data"),
+					 errdetail("The operation holds %zu bytes; chronos uses %zu of %zu bytes in this backend.",
+							   op->reserved, used_bytes, chronos_memory_limit()),
+					 errhidestmt(true)));
+	}
+	else
+	{
+		Size		shrunk = op->reserved - now;
+
+		Assert(used_bytes >= shrunk);
+		used_bytes -= shrunk;
+		if (op->kind == CHRONOS_MEM_CACHE)
+			cache_bytes -= shrunk;
+		op->reserved = now;
+	}
+
+	check_accounting(op);
+}
+
 /*
  * chronos_op_begin
  *		Begin an operation whose memory counts against chronos.max_memory_mb.
@@ -332,9 +495,10 @@ chronos_long_lived_context(void)
  *		name in pg_backend_memory_contexts and chronos_memory_contexts().
  *
  * Returns the op, allocated in its own new context (a child of parent).
- * The op ends when that context is deleted: by chronos_op_end, or with its
- * parent at the end of the query or on an ERROR.  Callers must not reset
- * the op's context themselves: the op lives in it.
+ * The context's first block counts from the start.  The op ends when that
+ * context is deleted: by chronos_op_end, or with its parent at the end of
+ * the query or on an ERROR.  Callers must not reset the op's context
+ * themselves: the op lives in it.
  */
 ChronosMemOp *
 chronos_op_begin(MemoryContext parent, const char *name, ChronosMemKind kind)
@@ -348,36 +512,73 @@ chronos_op_begin(MemoryContext parent, const char *name, ChronosMemKind kind)
 	Assert(name != NULL);
 	Assert(kind == CHRONOS_MEM_WORK || kind == CHRONOS_MEM_CACHE);
 
+	/* the context's first block holds its header and the op */
+	check_limit(name, CHRONOS_OP_INIT_BLOCK + CHRONOS_BLOCK_OVERHEAD,
+				"operation context");
+
 	/*
 	 * AllocSetContextCreateInternal rather than the AllocSetContextCreate
 	 * macro: the macro insists on a literal, and the name is our caller's
-	 * constant.  Start small (1 kB): an aggregate has one op per group, and
-	 * the buffers that grow with the data are large chunks that get blocks
-	 * of their own anyway.
+	 * constant.
 	 */
-	context = AllocSetContextCreateInternal(parent, name,
-											ALLOCSET_START_SMALL_SIZES);
+	context = AllocSetContextCreateInternal(parent, name, 0,
+											CHRONOS_OP_INIT_BLOCK,
+											CHRONOS_OP_MAX_BLOCK);
 
 	op = (ChronosMemOp *) MemoryContextAllocZero(context, sizeof(ChronosMemOp));
 	op->context = context;
 	op->kind = kind;
+	op->shared = false;
+	op->ended = false;
 	op->reserved = 0;
 	op->peak = 0;
-	op->ended = false;
 	op->cb.func = chronos_op_reset_callback;
 	op->cb.arg = op;
 
 	/* Nothing below can fail, so the op is never half-registered. */
 	MemoryContextRegisterResetCallback(context, &op->cb);
 	dlist_push_tail(&live_ops, &op->node);
+	settle(op, "operation context");
 
 	return op;
 }
 
 /*
+ * chronos_op_shared
+ *		The live op named name under parent made by an earlier call, or a
+ *		new one (as chronos_op_begin) that later calls will share.
+ *
+ * name is compared by address (a constant).  The op ends with parent; do
+ * not end it with chronos_op_end, others may use it.  The search runs from
+ * the newest live op and there are a handful, so this is cheap enough to
+ * call once per new group of an aggregate.
+ */
+ChronosMemOp *
+chronos_op_shared(MemoryContext parent, const char *name, ChronosMemKind kind)
+{
+	dlist_iter	iter;
+	ChronosMemOp *op;
+
+	if (parent == NULL)
+		parent = CurrentMemoryContext;
+
+	dlist_reverse_foreach(iter, &live_ops)
+	{
+		op = dlist_container(ChronosMemOp, node, iter.cur);
+		if (op->shared && !op->ended && op->context->parent == parent &&
+			op->context->name == name && op->kind == kind)
+			return op;
+	}
+
+	op = chronos_op_begin(parent, name, kind);
+	op->shared = true;
+	return op;
+}
+
+/*
  * chronos_op_reset_callback
- *		Memory context reset callback of an op's context: give the op's
- *		reservation back to the backend and forget the op.
+ *		Memory context reset callback of an op's context: give what the op
+ *		counts back to the backend and forget the op.
  *
  * Runs whenever the context goes away, including during transaction abort,
  * so it does nothing that can fail except emit a log message (which
@@ -407,7 +608,7 @@ chronos_op_reset_callback(void *arg)
 				 errhidestmt(true)));
 
 	op->reserved = 0;
-	check_accounting();
+	check_accounting(NULL);
 }
 
 /*
@@ -421,16 +622,16 @@ chronos_op_end(ChronosMemOp *op)
 {
 	if (op == NULL)
 		return;
+	Assert(!op->shared);
 	op->ended = true;
-	/* the reset callback gives the reservation back and logs the peak */
+	/* the reset callback gives the count back and logs the peak */
 	MemoryContextDelete(op->context);
 }
 
 /*
  * chronos_op_context
- *		The op's context, for allocations the caller makes itself (after
- *		chronos_reserve) and for PostgreSQL allocations made on the op's
- *		behalf.
+ *		The op's context, for PostgreSQL allocations made on the op's behalf
+ *		(they count at the op's next settle).
  */
 MemoryContext
 chronos_op_context(ChronosMemOp *op)
@@ -441,7 +642,7 @@ chronos_op_context(ChronosMemOp *op)
 
 /*
  * chronos_op_reserved
- *		Bytes the op has reserved now.
+ *		Bytes the op counts now.
  */
 Size
 chronos_op_reserved(ChronosMemOp *op)
@@ -451,102 +652,11 @@ chronos_op_reserved(ChronosMemOp *op)
 }
 
 /*
- * chronos_reserve
- *		Reserve bytes for op against chronos.max_memory_mb, before the
- *		memory is allocated.
- *
- * what: the purpose, for the error detail and the log ("aggregate state").
- *
- * Raises ERRCODE_CONFIGURATION_LIMIT_EXCEEDED (53400) if the reservation
- * would take this backend's chronos memory past the limit, and
- * ERRCODE_PROGRAM_LIMIT_EXCEEDED (54000) for a request no allocator could
- * satisfy (usually an overflowed size computation).  On error nothing is
- * reserved.
- */
-void
-chronos_reserve(ChronosMemOp *op, Size bytes, const char *what)
-{
-	Size		limit = chronos_memory_limit();
-
-	Assert(op != NULL);
-	if (what == NULL)
-		what = "data";
-
-	if (bytes > MaxAllocHugeSize || used_bytes > MaxAllocHugeSize - bytes)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("chronos cannot allocate %zu bytes for %s", bytes, what),
-				 errdetail("Operation \"%s\" requested more than the largest possible allocation (%zu bytes).",
-						   op->context->name, (Size) MaxAllocHugeSize),
-				 errhint("Process the data in segments of chronos.chunk_size points.")));
-
-#ifdef CHRONOS_NO_MEMORY_ACCOUNTING
-	/* benchmark build: measures what the accounting below costs */
-	return;
-#endif
-
-	if (used_bytes + bytes > limit)
-		ereport(ERROR,
-				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
-				 errmsg("chronos memory limit exceeded (chronos.max_memory_mb = %d MB)",
-						chronos_max_memory_mb),
-				 errdetail("Operation \"%s\" requested %zu bytes for %s; chronos already uses %zu bytes of its %zu-byte limit in this backend.",
-						   op->context->name, bytes, what, used_bytes, limit),
-				 errhint("Raise chronos.max_memory_mb, or process the data in segments of chronos.chunk_size (now %d) points; chronos_optimal_chunk_size() suggests a size that fits.",
-						 chronos_chunk_size)));
-
-	op->reserved += bytes;
-	if (op->reserved > op->peak)
-		op->peak = op->reserved;
-	used_bytes += bytes;
-	if (op->kind == CHRONOS_MEM_CACHE)
-		cache_bytes += bytes;
-	if (used_bytes > peak_bytes)
-		peak_bytes = used_bytes;
-
-	if (bytes >= CHRONOS_LOG_THRESHOLD && message_level_is_interesting(mem_level()))
-		ereport(mem_level(),
-				(errmsg("chronos operation \"%s\" reserved %zu bytes for %s",
-						op->context->name, bytes, what),
-				 errdetail("The operation holds %zu bytes; chronos uses %zu of %zu bytes in this backend.",
-						   op->reserved, used_bytes, limit),
-				 errhidestmt(true)));
-
-	check_accounting();
-}
-
-/*
- * chronos_release
- *		Give back bytes the op reserved, after freeing the memory (or when
- *		PostgreSQL memory reserved on the op's behalf was freed).
- *
- * Releasing more than the op holds is a bug in the caller.
- */
-void
-chronos_release(ChronosMemOp *op, Size bytes)
-{
-	Assert(op != NULL);
-#ifdef CHRONOS_NO_MEMORY_ACCOUNTING
-	return;
-#endif
-	if (bytes > op->reserved)
-		elog(ERROR, "chronos operation \"%s\" releases %zu bytes but holds only %zu",
-			 op->context->name, bytes, op->reserved);
-
-	op->reserved -= bytes;
-	used_bytes -= bytes;
-	if (op->kind == CHRONOS_MEM_CACHE)
-		cache_bytes -= bytes;
-
-	check_accounting();
-}
-
-/*
  * out_of_memory
- *		A real allocation failure after a successful reservation: the
- *		reservation has been given back; report like PostgreSQL does.
+ *		A real allocation failure within the limit: report like PostgreSQL
+ *		does.
  */
-static void
+pg_noreturn static void
 out_of_memory(ChronosMemOp *op, Size bytes, const char *what)
 {
 	ereport(ERROR,
@@ -558,28 +668,27 @@ out_of_memory(ChronosMemOp *op, Size bytes, const char *what)
 
 /*
  * chronos_alloc_flags
- *		Reserve bytes and allocate them in the op's context with flags
- *		(MCXT_ALLOC_ZERO or 0); huge allocations allowed.
+ *		Check the limit, allocate bytes in the op's context with flags
+ *		(MCXT_ALLOC_ZERO or 0), huge allocations allowed, and count them.
  */
 static void *
 chronos_alloc_flags(ChronosMemOp *op, Size bytes, const char *what, int flags)
 {
 	void	   *ptr;
 
-	chronos_reserve(op, bytes, what);
+	Assert(op != NULL);
+	check_limit(op->context->name, alloc_bound(bytes), what);
 	ptr = MemoryContextAllocExtended(op->context, bytes,
 									 flags | MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
 	if (ptr == NULL)
-	{
-		chronos_release(op, bytes);
 		out_of_memory(op, bytes, what);
-	}
+	settle(op, what);
 	return ptr;
 }
 
 /*
  * chronos_alloc
- *		Reserve bytes and allocate them in the op's context.
+ *		Allocate bytes in the op's context, within the limit.
  *
  * Returns memory in the op's context; free it with chronos_free (or let it
  * go with the op).  Sizes past PostgreSQL's 1 GB palloc limit are allowed.
@@ -604,71 +713,153 @@ chronos_alloc0(ChronosMemOp *op, Size bytes, const char *what)
  * chronos_realloc
  *		Grow or shrink a block allocated with chronos_alloc.
  *
- * ptr: the block (NULL: allocate newbytes, oldbytes must be 0).
- * oldbytes: what was reserved for it.
+ * ptr: the block (NULL: allocate newbytes).
  *
- * A growth reserves the difference first, so on a limit error the old
- * block is untouched and still reserved.  A shrink gives the difference
- * back after the block has shrunk.  Returns the (possibly moved) block, in
- * the context it was allocated in.
+ * A growth checks the limit against the whole new size first (a small
+ * chunk that grows moves to a new one; a block of its own grows in place
+ * or by mremap), so on a limit error the old block is untouched.  Returns
+ * the (possibly moved) block, in the op's context.
  */
 void *
-chronos_realloc(ChronosMemOp *op, void *ptr, Size oldbytes, Size newbytes,
-				const char *what)
+chronos_realloc(ChronosMemOp *op, void *ptr, Size newbytes, const char *what)
 {
 	void	   *result;
 
 	Assert(op != NULL);
 	if (ptr == NULL)
-	{
-		Assert(oldbytes == 0);
 		return chronos_alloc(op, newbytes, what);
-	}
 	Assert(GetMemoryChunkContext(ptr) == op->context);
 
-	if (newbytes <= oldbytes)
-	{
-		result = repalloc_huge(ptr, newbytes);
-		chronos_release(op, oldbytes - newbytes);
-		return result;
-	}
-
-	chronos_reserve(op, newbytes - oldbytes, what);
-
-	/*
-	 * repalloc_huge has no no-OOM variant in PostgreSQL 15; give the growth
-	 * back if it fails, so the op's reservation matches its block again.
-	 */
-	PG_TRY();
-	{
-		result = repalloc_huge(ptr, newbytes);
-	}
-	PG_CATCH();
-	{
-		chronos_release(op, newbytes - oldbytes);
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-
+	if (newbytes + CHRONOS_BLOCK_OVERHEAD > GetMemoryChunkSpace(ptr))
+		check_limit(op->context->name, alloc_bound(newbytes), what);
+	result = repalloc_huge(ptr, newbytes);
+	settle(op, what);
 	return result;
 }
 
 /*
  * chronos_free
- *		Free a block allocated with chronos_alloc (ptr may be NULL) and give
- *		its reservation (bytes) back.
+ *		Free a block allocated with chronos_alloc (ptr may be NULL).  What
+ *		the op's context gives back stops counting.
  */
 void
-chronos_free(ChronosMemOp *op, void *ptr, Size bytes)
+chronos_free(ChronosMemOp *op, void *ptr)
 {
-	if (ptr != NULL)
-		pfree(ptr);
-	chronos_release(op, bytes);
+	Assert(op != NULL);
+	if (ptr == NULL)
+		return;
+	Assert(GetMemoryChunkContext(ptr) == op->context);
+	pfree(ptr);
+	settle(op, NULL);
+}
+
+/*
+ * chronos_grow
+ *		Make room for need elements in the array *ptr, doubling.
+ *
+ * ptr, capacity: the array (allocated in op, or NULL) and its capacity in
+ *		elements; both are updated.
+ * elemsize: bytes per element.
+ * need: elements wanted; at most maxelems (the caller reports its own
+ *		limit first).
+ * maxelems: the capacity never grows past this.
+ *
+ * The capacity doubles from what it is (8 when 0) until need fits, so an
+ * array filled one element at a time is reallocated O(log n) times.
+ */
+void
+chronos_grow(ChronosMemOp *op, void **ptr, size_t *capacity, size_t elemsize,
+			 size_t need, size_t maxelems, const char *what)
+{
+	size_t		newcap;
+
+	Assert(elemsize > 0);
+	Assert(need <= maxelems);
+	if (need <= *capacity)
+		return;
+
+	newcap = *capacity > 0 ? *capacity : 8;
+	while (newcap < need)
+		newcap = newcap > maxelems / 2 ? maxelems : newcap * 2;
+	newcap = Min(newcap, maxelems);
+	if (newcap > MaxAllocHugeSize / elemsize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("chronos cannot allocate %zu elements of %zu bytes for %s",
+						newcap, elemsize, what),
+				 errdetail("Operation \"%s\" requested more than the largest possible allocation (%zu bytes).",
+						   op->context->name, (Size) MaxAllocHugeSize),
+				 errhint("Process the data in segments of chronos.chunk_size points.")));
+
+	*ptr = chronos_realloc(op, *ptr, newcap * elemsize, what);
+	*capacity = newcap;
+}
+
+/*
+ * chronos_detoast_datum
+ *		The varlena behind datum, whole, counted in op.
+ *
+ * packed: accept a short (1-byte) header (PG_DETOAST_DATUM_PACKED), else
+ *		the result has a 4-byte header (PG_DETOAST_DATUM).
+ * what: the purpose, for the error detail ("detoasted value").
+ *
+ * A value stored out of line or compressed, or an expanded object, is
+ * copied into the op's context; the limit is checked against its size first
+ * (plus its compressed size, which PostgreSQL fetches before it
+ * decompresses), so a huge value fails with the memory-limit error instead
+ * of being read first.  An inline value is used in place (with a short
+ * header only when packed).  Release with chronos_free_datum.
+ */
+struct varlena *
+chronos_detoast_datum(ChronosMemOp *op, Datum datum, bool packed,
+					  const char *what)
+{
+	struct varlena *ptr = (struct varlena *) DatumGetPointer(datum);
+	MemoryContext oldcontext;
+	struct varlena *result;
+	Size		bound;
+
+	if (!VARATT_IS_EXTENDED(ptr))
+		return ptr;
+	/* (a TOAST pointer has a 1-byte header too: VARATT_IS_SHORT alone won't do) */
+	if (packed && !VARATT_IS_EXTERNAL(ptr) && !VARATT_IS_COMPRESSED(ptr))
+		return ptr;
+
+	bound = toast_raw_datum_size(datum);
+	if (VARATT_IS_EXTERNAL_ONDISK(ptr))
+	{
+		/*
+		 * Stored compressed (VARATT_EXTERNAL_IS_COMPRESSED, whose comparison
+		 * -Wextra flags): the compressed bytes are fetched first.
+		 */
+		Size		stored = toast_datum_size(datum);
+
+		if (stored < bound - VARHDRSZ)
+			bound = add_size(bound, stored);
+	}
+	check_limit(op->context->name, alloc_bound(bound), what);
+
+	oldcontext = MemoryContextSwitchTo(op->context);
+	result = packed ? pg_detoast_datum_packed(ptr) : pg_detoast_datum(ptr);
+	MemoryContextSwitchTo(oldcontext);
+	settle(op, what);
+	return result;
+}
+
+/*
+ * chronos_free_datum
+ *		Undo chronos_detoast_datum: free value if it is a copy.
+ */
+void
+chronos_free_datum(ChronosMemOp *op, Datum datum, struct varlena *value)
+{
+	if ((Pointer) value != DatumGetPointer(datum))
+		chronos_free(op, value);
 }
 
 /*
  * chronos_memory_used
- *		Bytes reserved now by all live ops of this backend (work and cache).
+ *		Bytes counted now by all live ops of this backend (work and cache).
  */
 Size
 chronos_memory_used(void)
@@ -678,7 +869,7 @@ chronos_memory_used(void)
 
 /*
  * chronos_memory_peak
- *		Most bytes reserved at once since the backend started or since
+ *		Most bytes counted at once since the backend started or since
  *		chronos_memory_reset_peak().
  */
 Size
@@ -699,7 +890,7 @@ chronos_memory_limit(void)
 
 /*
  * chronos_memory_cache_used
- *		Bytes reserved now by the cache (CHRONOS_MEM_CACHE ops); part of
+ *		Bytes counted now by the cache (CHRONOS_MEM_CACHE ops); part of
  *		chronos_memory_used().
  */
 Size
@@ -759,7 +950,7 @@ chronos_optimal_chunk_points(int64 dataset_points, Size bytes_per_point)
  *		float8, cache_memory_mb float8, peak_memory_mb float8,
  *		memory_efficiency float8)
  *
- * This backend's chronos memory in megabytes: reserved now, left under
+ * This backend's chronos memory in megabytes: counted now, left under
  * chronos.max_memory_mb (never negative), the cache's share of used, the
  * peak since start or chronos_memory_reset_peak(), and used / peak (1.0
  * when the peak is 0).  The result is a row in the caller's context.
@@ -789,7 +980,7 @@ chronos_memory_stats(PG_FUNCTION_ARGS)
 /*
  * chronos_memory_reset_peak() -> void
  *
- * Start a new peak measurement: the peak becomes what is reserved now.
+ * Start a new peak measurement: the peak becomes what is counted now.
  */
 Datum
 chronos_memory_reset_peak(PG_FUNCTION_ARGS)
@@ -830,10 +1021,12 @@ chronos_optimal_chunk_size(PG_FUNCTION_ARGS)
  * context (kind 'long-lived', created by this call if need be; its
  * reserved_bytes is 0, its ops have rows of their own) and one row per live
  * op (kind 'work' or 'cache') in the order they began.  reserved_bytes is
- * what the op counts against the limit; total_bytes is what PostgreSQL
- * has allocated for the context and its children
- * (MemoryContextMemAllocated), which includes allocator overhead.  The rows
- * are materialized in the per-query context.
+ * what the op counts against the limit: what its context held when chronos
+ * last allocated or freed in it; total_bytes is what PostgreSQL has
+ * allocated for the context and its children now
+ * (MemoryContextMemAllocated).  The two are equal unless PostgreSQL has
+ * allocated in the op's context since.  The rows are materialized in the
+ * per-query context.
  */
 Datum
 chronos_memory_contexts(PG_FUNCTION_ARGS)

@@ -5,13 +5,15 @@
  *	  PostgreSQL memory contexts.
  *
  * Every allocation that grows with the data (aggregate state, decode and
- * sort buffers, text output, file windows, parser batches, the cache) goes
- * through a ChronosMemOp.  An operation owns a named child context of the
- * caller's context; its reserved bytes count against chronos.max_memory_mb
- * for this backend.  A reset callback on that context gives the bytes back,
- * so the accounting is right after an ERROR, a cancel or an early end of the
- * query, not only on the happy path.  Per-point work never calls in here:
- * reserve buffers and chunks, not points.
+ * sort buffers, text output, a detoasted value) goes through a
+ * ChronosMemOp.  An operation owns a named child context of the caller's
+ * context; what that context holds (its header, its blocks, the
+ * allocator's rounding) counts against chronos.max_memory_mb for this
+ * backend.  A reset callback on the context gives the bytes back, so the
+ * accounting is right after an ERROR, a cancel or an early end of the
+ * query, not only on the happy path.  The op remembers what it holds, so
+ * callers never pass a size back: chronos_free(op, ptr).  Per-point work
+ * never calls in here: grow buffers geometrically (chronos_grow).
  *
  * Copyright (c) 2026, chronos developers
  *
@@ -52,29 +54,55 @@ extern void chronos_memory_init(void);
  */
 extern ChronosMemOp *chronos_op_begin(MemoryContext parent, const char *name,
 									  ChronosMemKind kind);
+
+/*
+ * The op named name under parent that every caller with the same parent
+ * shares, begun on first use: the aggregate's groups share one per
+ * aggregate context, instead of a context per group.
+ */
+extern ChronosMemOp *chronos_op_shared(MemoryContext parent, const char *name,
+									   ChronosMemKind kind);
+
 /* End an operation early: log its peak (chronos.log_memory), delete its context. */
 extern void chronos_op_end(ChronosMemOp *op);
 extern MemoryContext chronos_op_context(ChronosMemOp *op);
 extern Size chronos_op_reserved(ChronosMemOp *op);
 
 /*
- * Reserve bytes against the limit before allocating them yourself (or for
- * memory PostgreSQL allocates on chronos's behalf, such as a detoasted
- * value).  Raises ERRCODE_CONFIGURATION_LIMIT_EXCEEDED if the reservation
+ * Allocate in the op's context after checking the limit (huge allocations
+ * allowed).  what names the purpose in the error detail ("aggregate
+ * state").  Raises ERRCODE_CONFIGURATION_LIMIT_EXCEEDED if the allocation
  * would take chronos past chronos.max_memory_mb, and
- * ERRCODE_PROGRAM_LIMIT_EXCEEDED for a request PostgreSQL could never
- * allocate.  what names the purpose in the error detail ("aggregate state").
+ * ERRCODE_PROGRAM_LIMIT_EXCEEDED for a request no allocator could satisfy.
  */
-extern void chronos_reserve(ChronosMemOp *op, Size bytes, const char *what);
-extern void chronos_release(ChronosMemOp *op, Size bytes);
-
-/* Reserve + allocate in the op's context (huge allocations allowed). */
 extern void *chronos_alloc(ChronosMemOp *op, Size bytes, const char *what);
 extern void *chronos_alloc0(ChronosMemOp *op, Size bytes, const char *what);
-/* Grow or shrink a chronos_alloc'ed block; oldbytes is what was reserved for it. */
-extern void *chronos_realloc(ChronosMemOp *op, void *ptr, Size oldbytes,
-							 Size newbytes, const char *what);
-extern void chronos_free(ChronosMemOp *op, void *ptr, Size bytes);
+/* Grow or shrink a chronos_alloc'ed block (ptr NULL: allocate). */
+extern void *chronos_realloc(ChronosMemOp *op, void *ptr, Size newbytes,
+							 const char *what);
+/* Free a chronos_alloc'ed block (ptr may be NULL). */
+extern void chronos_free(ChronosMemOp *op, void *ptr);
+
+/*
+ * Make room for need elements of elemsize bytes in the array *ptr of
+ * *capacity elements, doubling the capacity (at most maxelems, which need
+ * must not pass).  *ptr may be NULL with *capacity 0.
+ */
+extern void chronos_grow(ChronosMemOp *op, void **ptr, size_t *capacity,
+						 size_t elemsize, size_t need, size_t maxelems,
+						 const char *what);
+
+/*
+ * The varlena behind datum, detoasted into the op's context (the limit is
+ * checked first) when it is stored out of line or compressed (or is an
+ * expanded object), else datum's own pointer.  packed: a short header may
+ * stay (PG_DETOAST_DATUM_PACKED); otherwise the result has a 4-byte
+ * header (PG_DETOAST_DATUM).  chronos_free_datum undoes it.
+ */
+extern struct varlena *chronos_detoast_datum(ChronosMemOp *op, Datum datum,
+											 bool packed, const char *what);
+extern void chronos_free_datum(ChronosMemOp *op, Datum datum,
+							   struct varlena *value);
 
 /* Backend-wide figures, in bytes. */
 extern Size chronos_memory_used(void);

@@ -28,40 +28,9 @@ set -uo pipefail
 TMP=$(mktemp -d -t chronos-dump.XXXXXX)
 SRC=chronos_dump_src_$$
 DBS=("$SRC")
-n=0
-failed=0
-
-cleanup()
-{
-	for db in "${DBS[@]}"; do
-		dropdb --if-exists "$db" >/dev/null 2>&1
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-# ok / not_ok
-. "$(dirname "${BASH_SOURCE[0]}")/lib/tap.sh"
-
-# check DESCRIPTION COMMAND...: ok if COMMAND succeeds, else not ok with its output
-check()
-{
-	local desc=$1
-	shift
-	if "$@" >"$TMP/out" 2>&1; then
-		ok "$desc"
-	else
-		not_ok "$desc"
-		sed 's/^/#   /' "$TMP/out" | head -n 40
-	fi
-}
-
-q()
-{
-	local db=$1
-	shift
-	psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"
-}
+# q, check, le, db_cleanup (and ok / not_ok)
+. "$(dirname "${BASH_SOURCE[0]}")/lib/db.sh"
+trap db_cleanup EXIT
 
 echo "1..16"
 

@@ -69,31 +69,13 @@ SESSIONS=(
 	"s256  256   3000000  ordered   00000"
 )
 
-n=0
-failed=0
 WORK=$(mktemp -d /tmp/chronos_memory_sessions.XXXXXX)
+TMP=$WORK
+DBS=("$DB")
 declare -A FD PID_PSQL
 
-# ok / not_ok
-. "$(dirname "${BASH_SOURCE[0]}")/lib/tap.sh"
-
-# check DESCRIPTION COMMAND...: ok if COMMAND succeeds
-check()
-{
-	local desc=$1
-	shift
-	if "$@"; then
-		ok "$desc"
-	else
-		not_ok "$desc"
-	fi
-}
-
-# le A B: A <= B for decimal numbers
-le()
-{
-	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'
-}
+# q, check, le, db_cleanup (and ok / not_ok)
+. "$(dirname "${BASH_SOURCE[0]}")/lib/db.sh"
 
 vmhwm_kb()
 {
@@ -109,8 +91,7 @@ cleanup()
 	for s in "${!PID_PSQL[@]}"; do
 		wait "${PID_PSQL[$s]}" 2>/dev/null
 	done
-	dropdb --if-exists "$DB" >/dev/null 2>&1
-	rm -rf "$WORK"
+	db_cleanup
 }
 trap cleanup EXIT
 

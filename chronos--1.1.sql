@@ -1,0 +1,473 @@
+/* chronos--1.1.sql */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION chronos" to load this file. \quit
+
+-- The whole of chronos 1.1, for a fresh CREATE EXTENSION chronos.
+--
+-- Every object 1.1 adds or changes is in two scripts, kept in step:
+--   chronos--1.1.sql        this one, the full install (1.0's objects too)
+--   chronos--1.0--1.1.sql   ALTER EXTENSION chronos UPDATE from 1.0
+-- Add a new 1.1 object to both (test/upgrade.sh checks that an updated 1.0
+-- has exactly the objects and definitions of a fresh 1.1).  1.0's script is
+-- released and never changes.
+
+-- ---------------------------------------------------------------------
+-- Shell type
+-- ---------------------------------------------------------------------
+
+CREATE TYPE compact_ts;
+
+-- ---------------------------------------------------------------------
+-- I/O functions
+-- ---------------------------------------------------------------------
+
+-- STABLE, like timestamptz_in: a literal may say 'now' or leave out the
+-- time zone.  The output does not depend on any setting.
+CREATE FUNCTION compact_ts_in(cstring) RETURNS compact_ts
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compact_ts_out(compact_ts) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compact_ts_recv(internal) RETURNS compact_ts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compact_ts_send(compact_ts) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- ---------------------------------------------------------------------
+-- The type
+-- ---------------------------------------------------------------------
+
+-- STORAGE external: the value is compressed already, so TOAST stores it out
+-- of line uncompressed, and header-only functions fetch just its first bytes.
+CREATE TYPE compact_ts (
+	INPUT = compact_ts_in,
+	OUTPUT = compact_ts_out,
+	RECEIVE = compact_ts_recv,
+	SEND = compact_ts_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = int4,
+	STORAGE = external
+);
+
+COMMENT ON TYPE compact_ts IS
+	'a whole time series of (timestamptz, float8) points in one compressed value';
+COMMENT ON FUNCTION compact_ts_in(cstring) IS
+	'compact_ts input: ''{ts => value, ...}'', the canonical form with block headers, or ''base64:...''';
+COMMENT ON FUNCTION compact_ts_out(compact_ts) IS
+	'compact_ts output: the canonical form (base64 of the bytes above 100,000 points), which reads back to identical bytes';
+COMMENT ON FUNCTION compact_ts_recv(internal) IS
+	'compact_ts binary input: the codec bytes, fully validated';
+COMMENT ON FUNCTION compact_ts_send(compact_ts) IS
+	'compact_ts binary output: the codec bytes as stored';
+
+-- ---------------------------------------------------------------------
+-- Raw bytes
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION compact_ts_to_bytea(compact_ts) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compact_ts_from_bytea(bytea) RETURNS compact_ts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION compact_ts_to_bytea(compact_ts) IS
+	'the stored bytes of a compact_ts (what binary COPY sends), for inspecting or shipping a value';
+COMMENT ON FUNCTION compact_ts_from_bytea(bytea) IS
+	'a compact_ts from its bytes, with the full validation binary input runs';
+
+-- ---------------------------------------------------------------------
+-- Constructors
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION compact_ts(timestamptz[], float8[]) RETURNS compact_ts
+	AS 'MODULE_PATHNAME', 'compact_ts_from_arrays'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- Not STRICT (since 1.1): a NULL codec is an error (22004), as in
+-- compact_ts_agg; NULL arrays still give NULL.
+CREATE FUNCTION compact_ts(timestamptz[], float8[], codec text) RETURNS compact_ts
+	AS 'MODULE_PATHNAME', 'compact_ts_from_arrays'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION compact_ts(timestamptz[], float8[]) IS
+	'series from parallel arrays of timestamps and values (sorted by time, stably; NULL elements rejected)';
+COMMENT ON FUNCTION compact_ts(timestamptz[], float8[], text) IS
+	'series from parallel arrays, with a codec: quant16 (default), lossless or gorilla (NULL is an error)';
+
+-- ---------------------------------------------------------------------
+-- Aggregates
+-- ---------------------------------------------------------------------
+
+-- Not STRICT: a row with a NULL timestamp or value is skipped by the
+-- function itself (SQL aggregate convention), and the internal state is
+-- created on the first row that has both.
+CREATE FUNCTION compact_ts_agg_transfn(internal, timestamptz, float8)
+	RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- Same C function; the codec is checked on every row (NULL or a change
+-- within a group is an error).
+CREATE FUNCTION compact_ts_agg_transfn(internal, timestamptz, float8, text)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'compact_ts_agg_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- Not STRICT: PostgreSQL requires that of a combine function with an
+-- internal state; it handles a NULL state on either side.
+CREATE FUNCTION compact_ts_agg_combinefn(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION compact_ts_agg_serialfn(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compact_ts_agg_deserialfn(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- Not STRICT: returns NULL itself for a NULL or empty state.
+CREATE FUNCTION compact_ts_agg_finalfn(internal) RETURNS compact_ts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- FINALFUNC_MODIFY = READ_ONLY: the final function may sort the state in
+-- place, but it keeps the same points in the same (stable) order and stays
+-- valid for more rows, so sharing the state and calling the final function
+-- again (window aggregates) give the right answers.
+CREATE AGGREGATE compact_ts_agg(timestamptz, float8) (
+	SFUNC = compact_ts_agg_transfn,
+	STYPE = internal,
+	FINALFUNC = compact_ts_agg_finalfn,
+	FINALFUNC_MODIFY = READ_ONLY,
+	COMBINEFUNC = compact_ts_agg_combinefn,
+	SERIALFUNC = compact_ts_agg_serialfn,
+	DESERIALFUNC = compact_ts_agg_deserialfn,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE compact_ts_agg(timestamptz, float8, codec text) (
+	SFUNC = compact_ts_agg_transfn,
+	STYPE = internal,
+	FINALFUNC = compact_ts_agg_finalfn,
+	FINALFUNC_MODIFY = READ_ONLY,
+	COMBINEFUNC = compact_ts_agg_combinefn,
+	SERIALFUNC = compact_ts_agg_serialfn,
+	DESERIALFUNC = compact_ts_agg_deserialfn,
+	PARALLEL = SAFE
+);
+
+COMMENT ON FUNCTION compact_ts_agg_transfn(internal, timestamptz, float8, text) IS
+	'compact_ts_agg transition function with a codec';
+COMMENT ON AGGREGATE compact_ts_agg(timestamptz, float8, text) IS
+	'series from (timestamp, value) rows in any order, with a codec: quant16 (default), lossless or gorilla';
+COMMENT ON FUNCTION compact_ts_agg_transfn(internal, timestamptz, float8) IS
+	'compact_ts_agg transition function: collects points, skipping rows with a NULL';
+COMMENT ON FUNCTION compact_ts_agg_combinefn(internal, internal) IS
+	'compact_ts_agg combine function: appends one partial state to another';
+COMMENT ON FUNCTION compact_ts_agg_serialfn(internal) IS
+	'compact_ts_agg serialization function: point count and raw points as bytea';
+COMMENT ON FUNCTION compact_ts_agg_deserialfn(bytea, internal) IS
+	'compact_ts_agg deserialization function: checks the length against the count';
+COMMENT ON FUNCTION compact_ts_agg_finalfn(internal) IS
+	'compact_ts_agg final function: sorts by time (stably) and encodes';
+COMMENT ON AGGREGATE compact_ts_agg(timestamptz, float8) IS
+	'series from (timestamp, value) rows in any order; rows with a NULL are skipped, no rows give NULL';
+
+-- ---------------------------------------------------------------------
+-- Accessors (header only: they never read more than the header)
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION length(compact_ts) RETURNS integer
+	AS 'MODULE_PATHNAME', 'compact_ts_length'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION first_time(compact_ts) RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'compact_ts_first_time'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION last_time(compact_ts) RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'compact_ts_last_time'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION time_range(compact_ts) RETURNS tstzrange
+	AS 'MODULE_PATHNAME', 'compact_ts_time_range'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION min_value(compact_ts) RETURNS float8
+	AS 'MODULE_PATHNAME', 'compact_ts_min_value'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION max_value(compact_ts) RETURNS float8
+	AS 'MODULE_PATHNAME', 'compact_ts_max_value'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION sum_value(compact_ts) RETURNS float8
+	AS 'MODULE_PATHNAME', 'compact_ts_sum_value'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION avg_value(compact_ts) RETURNS float8
+	AS 'MODULE_PATHNAME', 'compact_ts_avg_value'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION max_error(compact_ts) RETURNS float8
+	AS 'MODULE_PATHNAME', 'compact_ts_max_error'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compression_stats(compact_ts,
+		OUT points bigint,
+		OUT original_size bigint,
+		OUT compressed_size bigint,
+		OUT bytes_saved bigint,
+		OUT compression_ratio float8)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'compact_ts_compression_stats'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compression_ratio(compact_ts) RETURNS float8
+	AS 'MODULE_PATHNAME', 'compact_ts_compression_ratio'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION length(compact_ts) IS
+	'number of points';
+COMMENT ON FUNCTION first_time(compact_ts) IS
+	'earliest timestamp (NULL if empty)';
+COMMENT ON FUNCTION last_time(compact_ts) IS
+	'latest timestamp (NULL if empty)';
+COMMENT ON FUNCTION time_range(compact_ts) IS
+	'[first_time, last_time] (NULL if empty)';
+COMMENT ON FUNCTION min_value(compact_ts) IS
+	'smallest value as given, exact (NULL if empty)';
+COMMENT ON FUNCTION max_value(compact_ts) IS
+	'largest value as given, exact (NULL if empty)';
+COMMENT ON FUNCTION sum_value(compact_ts) IS
+	'compensated sum of the values as given (NULL if empty)';
+COMMENT ON FUNCTION avg_value(compact_ts) IS
+	'sum_value / length (NULL if empty)';
+COMMENT ON FUNCTION max_error(compact_ts) IS
+	'largest difference between a value as given and as unnest returns it (0 if lossless or empty)';
+COMMENT ON FUNCTION compression_stats(compact_ts) IS
+	'points, original_size (16 bytes a point), compressed_size (bytes as stored, as pg_column_size reports), bytes_saved, compression_ratio';
+COMMENT ON FUNCTION compression_ratio(compact_ts) IS
+	'bytes as stored / (16 bytes a point); 0.125 means 12.5% of the original (NULL if empty)';
+
+-- ---------------------------------------------------------------------
+-- Decoding
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION unnest(compact_ts, OUT ts timestamptz, OUT value float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'compact_ts_unnest'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION timestamps(compact_ts) RETURNS timestamptz[]
+	AS 'MODULE_PATHNAME', 'compact_ts_timestamps'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION value_array(compact_ts) RETURNS float8[]
+	AS 'MODULE_PATHNAME', 'compact_ts_value_array'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION unnest(compact_ts) IS
+	'the points as (ts, value) rows in time order, decoded one block at a time';
+COMMENT ON FUNCTION timestamps(compact_ts) IS
+	'all timestamps as an array, in time order';
+COMMENT ON FUNCTION value_array(compact_ts) IS
+	'all values (as unnest returns them) as an array, in time order';
+
+-- ---------------------------------------------------------------------
+-- Equality, order and hashing (1.1)
+-- ---------------------------------------------------------------------
+
+-- Equality is byte equality of the stored codec buffer: the encoding is
+-- canonical, so equal bytes mean the same series.  The order is total: the
+-- empty series first, then by first time, last time, length, and the bytes
+-- (src/compact_ts_cmp.c).  Not LEAKPROOF: a comparison may raise the memory
+-- limit error, and the order functions reject a corrupt header.
+
+CREATE FUNCTION compact_ts_eq(compact_ts, compact_ts) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compact_ts_ne(compact_ts, compact_ts) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compact_ts_lt(compact_ts, compact_ts) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compact_ts_le(compact_ts, compact_ts) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compact_ts_gt(compact_ts, compact_ts) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compact_ts_ge(compact_ts, compact_ts) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compact_ts_cmp(compact_ts, compact_ts) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compact_ts_hash(compact_ts) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION compact_ts_hash_extended(compact_ts, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION compact_ts_eq(compact_ts, compact_ts) IS
+	'implementation of the = operator: the two series have identical bytes';
+COMMENT ON FUNCTION compact_ts_ne(compact_ts, compact_ts) IS
+	'implementation of the <> operator';
+COMMENT ON FUNCTION compact_ts_lt(compact_ts, compact_ts) IS
+	'implementation of the < operator';
+COMMENT ON FUNCTION compact_ts_le(compact_ts, compact_ts) IS
+	'implementation of the <= operator';
+COMMENT ON FUNCTION compact_ts_gt(compact_ts, compact_ts) IS
+	'implementation of the > operator';
+COMMENT ON FUNCTION compact_ts_ge(compact_ts, compact_ts) IS
+	'implementation of the >= operator';
+COMMENT ON FUNCTION compact_ts_cmp(compact_ts, compact_ts) IS
+	'btree comparison: empty first, then first time, last time, length, bytes';
+COMMENT ON FUNCTION compact_ts_hash(compact_ts) IS
+	'hash of the stored bytes';
+COMMENT ON FUNCTION compact_ts_hash_extended(compact_ts, bigint) IS
+	'64-bit hash of the stored bytes, with a seed';
+
+CREATE OPERATOR = (
+	LEFTARG = compact_ts,
+	RIGHTARG = compact_ts,
+	FUNCTION = compact_ts_eq,
+	COMMUTATOR = =,
+	NEGATOR = <>,
+	RESTRICT = eqsel,
+	JOIN = eqjoinsel,
+	HASHES,
+	MERGES
+);
+
+CREATE OPERATOR <> (
+	LEFTARG = compact_ts,
+	RIGHTARG = compact_ts,
+	FUNCTION = compact_ts_ne,
+	COMMUTATOR = <>,
+	NEGATOR = =,
+	RESTRICT = neqsel,
+	JOIN = neqjoinsel
+);
+
+CREATE OPERATOR < (
+	LEFTARG = compact_ts,
+	RIGHTARG = compact_ts,
+	FUNCTION = compact_ts_lt,
+	COMMUTATOR = >,
+	NEGATOR = >=,
+	RESTRICT = scalarltsel,
+	JOIN = scalarltjoinsel
+);
+
+CREATE OPERATOR <= (
+	LEFTARG = compact_ts,
+	RIGHTARG = compact_ts,
+	FUNCTION = compact_ts_le,
+	COMMUTATOR = >=,
+	NEGATOR = >,
+	RESTRICT = scalarlesel,
+	JOIN = scalarlejoinsel
+);
+
+CREATE OPERATOR > (
+	LEFTARG = compact_ts,
+	RIGHTARG = compact_ts,
+	FUNCTION = compact_ts_gt,
+	COMMUTATOR = <,
+	NEGATOR = <=,
+	RESTRICT = scalargtsel,
+	JOIN = scalargtjoinsel
+);
+
+CREATE OPERATOR >= (
+	LEFTARG = compact_ts,
+	RIGHTARG = compact_ts,
+	FUNCTION = compact_ts_ge,
+	COMMUTATOR = <=,
+	NEGATOR = <,
+	RESTRICT = scalargesel,
+	JOIN = scalargejoinsel
+);
+
+COMMENT ON OPERATOR = (compact_ts, compact_ts) IS
+	'equal: the same series (identical bytes)';
+COMMENT ON OPERATOR <> (compact_ts, compact_ts) IS
+	'not equal';
+COMMENT ON OPERATOR < (compact_ts, compact_ts) IS
+	'less than, in the order of compact_ts_cmp';
+COMMENT ON OPERATOR <= (compact_ts, compact_ts) IS
+	'less than or equal, in the order of compact_ts_cmp';
+COMMENT ON OPERATOR > (compact_ts, compact_ts) IS
+	'greater than, in the order of compact_ts_cmp';
+COMMENT ON OPERATOR >= (compact_ts, compact_ts) IS
+	'greater than or equal, in the order of compact_ts_cmp';
+
+-- btequalimage: equal values have identical bytes, so btree may
+-- deduplicate.  A btree index entry holds at most about 2,700 bytes: index
+-- large values with the hash opclass.
+CREATE OPERATOR CLASS compact_ts_ops
+	DEFAULT FOR TYPE compact_ts USING btree AS
+	OPERATOR 1 <,
+	OPERATOR 2 <=,
+	OPERATOR 3 =,
+	OPERATOR 4 >=,
+	OPERATOR 5 >,
+	FUNCTION 1 compact_ts_cmp(compact_ts, compact_ts),
+	FUNCTION 4 btequalimage(oid);
+
+CREATE OPERATOR CLASS compact_ts_ops
+	DEFAULT FOR TYPE compact_ts USING hash AS
+	OPERATOR 1 =,
+	FUNCTION 1 compact_ts_hash(compact_ts),
+	FUNCTION 2 compact_ts_hash_extended(compact_ts, bigint);
+
+COMMENT ON OPERATOR FAMILY compact_ts_ops USING btree IS
+	'compact_ts order: empty first, then first time, last time, length, bytes';
+COMMENT ON OPERATOR CLASS compact_ts_ops USING btree IS
+	'compact_ts order: empty first, then first time, last time, length, bytes';
+COMMENT ON OPERATOR FAMILY compact_ts_ops USING hash IS
+	'compact_ts equality by hash of the stored bytes (for values of any size)';
+COMMENT ON OPERATOR CLASS compact_ts_ops USING hash IS
+	'compact_ts equality by hash of the stored bytes (for values of any size)';
+
+-- ---------------------------------------------------------------------
+-- Machinery: memory manager (src/memory.c)
+-- ---------------------------------------------------------------------
+
+-- These read or change this backend's memory accounting: VOLATILE, and
+-- PARALLEL RESTRICTED so that they report on (and reset) the leader, not a
+-- worker.
+CREATE FUNCTION chronos_memory_stats(
+		OUT used_memory_mb float8,
+		OUT available_memory_mb float8,
+		OUT cache_memory_mb float8,
+		OUT peak_memory_mb float8,
+		OUT memory_efficiency float8)
+	RETURNS record
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+CREATE FUNCTION chronos_memory_reset_peak() RETURNS void
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+CREATE FUNCTION chronos_optimal_chunk_size(dataset_size bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
+
+CREATE FUNCTION chronos_memory_contexts(
+		OUT name text,
+		OUT parent text,
+		OUT kind text,
+		OUT reserved_bytes bigint,
+		OUT total_bytes bigint)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION chronos_memory_stats() IS
+	'this backend''s chronos memory: used, available under chronos.max_memory_mb, cache, peak (MB), used / peak';
+COMMENT ON FUNCTION chronos_memory_reset_peak() IS
+	'start a new peak measurement for chronos_memory_stats()';
+COMMENT ON FUNCTION chronos_optimal_chunk_size(bigint) IS
+	'points per segment that fit in what is left of chronos.max_memory_mb';
+COMMENT ON FUNCTION chronos_memory_contexts() IS
+	'chronos''s live memory contexts in this backend, with their reserved and allocated bytes';
