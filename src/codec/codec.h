@@ -25,7 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CTS_FORMAT_VERSION			1
+#define CTS_FORMAT_VERSION			1	/* format 1 (format.h), what cts_encode writes */
+#define CTS_FORMAT_V2				2	/* format 2 (format2.h), what cts_encode2 writes */
 
 /* codecs a block can name (index entry byte "codec") */
 #define CTS_CODEC_QUANT16			1	/* 16-bit quantization against block min/max */
@@ -37,6 +38,30 @@
 #define CTS_BLOCK_KNOWN_FLAGS		0x01
 
 #define CTS_DEFAULT_BLOCK_POINTS	1024
+#define CTS2_DEFAULT_BLOCK_POINTS	16384	/* format 2 */
+
+/* format 2: what a value or block holds besides finite numbers */
+#define CTS_V_NAN					0x01
+#define CTS_V_POSINF				0x02
+#define CTS_V_NEGINF				0x04
+#define CTS_V_KNOWN_FLAGS			0x07
+
+/* format 2: the codec a value was asked for (header byte "codec") */
+#define CTS_CODEC2_MIXED			0	/* blocks of different codecs (append) */
+#define CTS_CODEC2_QUANT			1	/* quantized, a width of bits */
+#define CTS_CODEC2_BOUND			2	/* quantized, an absolute error bound */
+#define CTS_CODEC2_LOSSLESS			3	/* every bit kept */
+
+/* format 2: value modes (index byte "vmode") */
+#define CTS_M_CONST					1
+#define CTS_M_DECIMAL				2
+#define CTS_M_QUANT					3
+#define CTS_M_QUANT_GROUPS			4
+#define CTS_M_FLOAT					5
+
+/* format 2: timestamp modes (index byte "tmode") */
+#define CTS_T_REGULAR				1
+#define CTS_T_DELTA					2
 #define CTS_MAX_BLOCK_POINTS		65536
 #define CTS_MAX_POINTS				((uint32_t) 0x7FFFFFFF)
 
@@ -59,8 +84,28 @@ typedef enum cts_status
 	CTS_ERR_BAD_ARGUMENT,		/* encoder: bad option (block size, codec, block specs) */
 	CTS_ERR_OFF_GRID,			/* encoder with explicit blocks: value not on the block's grid */
 	CTS_ERR_BUFFER_TOO_SMALL,	/* caller's output buffer too small */
-	CTS_ERR_INTERRUPTED			/* encoder: the caller's interrupt hook asked to stop */
+	CTS_ERR_INTERRUPTED,		/* encoder: the caller's interrupt hook asked to stop */
+	CTS_ERR_BAD_CHECKSUM		/* format 2: a checksum does not match its bytes */
 } cts_status;
+
+/*
+ * A compensated running sum (Neumaier), with terms of magnitude 2^512 and
+ * more kept apart so that partial sums never overflow before the true sum
+ * does (format.h, "Sums"); the functions are internal to the codec.
+ */
+typedef struct cts_neumaier
+{
+	double		s;
+	double		c;
+} cts_neumaier;
+
+typedef struct cts_sum_state
+{
+	cts_neumaier lo;
+	cts_neumaier hi;
+	int			pos_inf;		/* an infinite term was added */
+	int			neg_inf;
+} cts_sum_state;
 
 /* A point as the encoder takes it and the bulk decoder gives it back. */
 typedef struct cts_point
@@ -72,7 +117,13 @@ typedef struct cts_point
 /* The header, parsed into native types. */
 typedef struct cts_header
 {
-	uint8_t		version;
+	uint8_t		version;		/* 1 or 2 */
+	uint8_t		flags;			/* format 2: CTS_V_* (0 in format 1) */
+	uint8_t		codec;			/* format 2: CTS_CODEC2_*; format 1: 0 */
+	uint8_t		codec_bits;		/* format 2, CTS_CODEC2_QUANT: the width */
+	double		codec_bound;	/* format 2, CTS_CODEC2_BOUND: the bound */
+	uint32_t	ndir;			/* format 2: directory entries */
+	uint32_t	dir_crc;		/* format 2: the directory's CRC-32C */
 	uint32_t	npoints;
 	uint32_t	nblocks;
 	int64_t		first_ts;
@@ -89,8 +140,10 @@ typedef struct cts_block_info
 	uint32_t	offset;			/* relative to the data area */
 	uint32_t	length;
 	uint32_t	npoints;
-	uint8_t		codec;
-	uint8_t		flags;
+	uint8_t		codec;			/* format 1: CTS_CODEC_*; format 2: 0 */
+	uint8_t		flags;			/* format 1: CTS_BLOCK_*; format 2: CTS_V_* */
+	uint8_t		vmode;			/* format 2: CTS_M_* */
+	uint8_t		tmode;			/* format 2: CTS_T_* */
 	int64_t		first_ts;
 	int64_t		last_ts;
 	double		min;
@@ -216,5 +269,172 @@ extern double cts_quant16_decode(double min, double max, uint16_t code);
 
 /* Neumaier-compensated sum, the one every summary uses. */
 extern double cts_sum(const double *values, size_t n);
+
+/* ----------------------------------------------------------------
+ *		Format 2 (format2.h)
+ * ----------------------------------------------------------------
+ *
+ * The readers above (cts_read_header, cts_read_block_info,
+ * cts_validate_index, cts_decode_block, cts_data_offset) read both formats;
+ * for format 2, cts_decode_block needs both ts[] and values[] (values[] is
+ * also its integer workspace), and whole-value validation and decoding need
+ * the same room for the largest block: cts_validate_ws, cts_decode_ws.
+ * cts_validate and cts_decode read format 1 only (CTS_ERR_BUFFER_TOO_SMALL
+ * for format 2).
+ */
+
+typedef struct cts_encode2_opts
+{
+	uint8_t		codec;			/* CTS_CODEC2_QUANT (0 = this), _BOUND, _LOSSLESS */
+	uint8_t		bits;			/* QUANT: width 1..32; 0 = 16 */
+	double		bound;			/* BOUND: finite, > 0 */
+	uint32_t	block_points;	/* 1..CTS_MAX_BLOCK_POINTS; 0 = CTS2_DEFAULT_BLOCK_POINTS */
+	int			(*interrupt) (void *arg);	/* as cts_encode_opts */
+	void	   *interrupt_arg;
+} cts_encode2_opts;
+
+/*
+ * Whole-value encoding.  cts_encode2_bound() is the most bytes any n points
+ * can take (0 if n is too large); cts_encode2() writes into out (cap bytes:
+ * the bound is always enough) and stores the length; scratch must hold
+ * cts_encode2_scratch_size(opts) bytes.  Points must be sorted by ts.  The
+ * lossy codecs reject NaN and infinities (CTS_ERR_NONFINITE, *bad_index)
+ * and store -0.0 as 0.0; the lossless codec keeps every bit.
+ */
+extern size_t cts_encode2_bound(size_t n, const cts_encode2_opts *opts);
+extern size_t cts_encode2_scratch_size(const cts_encode2_opts *opts);
+extern cts_status cts_encode2(const cts_point *pts, size_t n,
+							  const cts_encode2_opts *opts,
+							  void *scratch, size_t scratch_len,
+							  uint8_t *out, size_t cap, size_t *out_len,
+							  size_t *bad_index);
+
+/*
+ * Block-level encoding, for callers that assemble a value themselves (the
+ * glue encodes block by block into a small buffer; append copies blocks).
+ * cts2_layout() gives the number of blocks and the points per block (every
+ * block but the last); cts2_encode_block() writes one block's payload and
+ * fills *bi (all but bi->offset); cts2_prefix_size() is the size of the
+ * header, directory and index for nblocks; cts2_write_prefix() writes them
+ * for blocks whose payloads follow contiguously in this order (bi->offset
+ * is recomputed).
+ */
+extern cts_status cts2_layout(size_t n, const cts_encode2_opts *opts,
+							  uint32_t *nblocks, uint32_t *block_points);
+extern size_t cts2_block_bound(uint32_t n);
+extern cts_status cts2_encode_block(const cts_point *pts, uint32_t n,
+									const cts_encode2_opts *opts,
+									void *scratch, size_t scratch_len,
+									uint8_t *out, size_t cap,
+									cts_block_info *bi, size_t *bad_index);
+extern size_t cts2_prefix_size(uint32_t nblocks);
+extern cts_status cts2_write_prefix(cts_block_info *blocks, uint32_t nblocks,
+									uint8_t codec, uint8_t bits, double bound,
+									uint8_t *out, size_t cap);
+
+/* Validation and decoding of whole values of either format, with room. */
+extern cts_status cts_validate_ws(const uint8_t *buf, size_t len,
+								  int64_t *ts, double *values, size_t cap);
+extern cts_status cts_decode_ws(const uint8_t *buf, size_t len,
+								cts_point *pts, size_t cap,
+								int64_t *ts, double *values, size_t ws_cap);
+
+/*
+ * Partial reads (format 2): a reader that fetched only some byte ranges of
+ * a value.  cts2_read_directory() checks the directory bytes (ndir entries
+ * from offset CTS2_HEADER_SIZE) against the header; cts2_dir_entry() parses
+ * entry g; cts2_group_span() gives the byte range of group g's index
+ * entries; cts2_check_group() checks those bytes against the directory
+ * entry; cts2_parse_entry() parses one 64-byte index entry on its own;
+ * cts2_decode_payload() decodes a block from its payload bytes alone.
+ */
+typedef struct cts_dir_entry
+{
+	int64_t		first_ts;
+	int64_t		last_ts;
+	uint32_t	crc;
+} cts_dir_entry;
+
+extern cts_status cts2_read_directory(const cts_header *h, const uint8_t *dir,
+									  size_t len);
+extern void cts2_dir_entry(const uint8_t *dir, uint32_t g, cts_dir_entry *de);
+extern void cts2_group_span(const cts_header *h, uint32_t g,
+							size_t *offset, size_t *len, uint32_t *first_block,
+							uint32_t *nblocks);
+extern cts_status cts2_check_group(const cts_header *h, const cts_dir_entry *de,
+								   const uint8_t *entries, size_t len);
+extern cts_status cts2_parse_entry(const cts_header *h, const uint8_t *entry,
+								   cts_block_info *bi);
+extern cts_status cts2_decode_payload(const cts_header *h,
+									  const cts_block_info *bi,
+									  const uint8_t *payload, size_t len,
+									  int64_t *ts, double *values);
+
+/*
+ * Trusted decoding, for values verified when they were stored (format 2):
+ * checksums and every bound are still checked, so damage is an error and
+ * never a crash or an out-of-bounds read, but not the canonical form and
+ * the summaries, which verification at the door already did.  Several times
+ * faster.  Format 1 blocks are decoded as by cts_decode_block.
+ */
+extern cts_status cts2_decode_payload_trusted(const cts_header *h,
+											  const cts_block_info *bi,
+											  const uint8_t *payload, size_t len,
+											  int64_t *ts, double *values);
+extern cts_status cts_decode_block_trusted(const uint8_t *buf, size_t len,
+										   const cts_header *h,
+										   const cts_block_info *bi,
+										   int64_t *ts, double *values);
+
+/*
+ * Time ranges (range.c).  cts_span_search: among n entries stride bytes
+ * apart with first and last timestamps at first_off / last_off, in time
+ * order (index entries of both formats: stride 64, offsets 16 and 24; the
+ * format 2 directory: stride 24, offsets 0 and 8), the run [*i0, *i1) that
+ * may hold points of [lo, hi].  cts_point_search: the points of ts[0..n)
+ * in [lo, hi].
+ */
+extern void cts_span_search(const uint8_t *base, uint32_t n, size_t stride,
+							size_t first_off, size_t last_off,
+							int64_t lo, int64_t hi, uint32_t *i0, uint32_t *i1);
+extern void cts_point_search(const int64_t *ts, uint32_t n, int64_t lo,
+							 int64_t hi, uint32_t *j0, uint32_t *j1);
+
+/*
+ * Aggregating a range: whole blocks from their summaries (cts_agg_block),
+ * the points of cut blocks as decoded (cts_agg_points, with the block's
+ * max_error); cts_agg_result gives min, max and sum by PostgreSQL's float8
+ * rules.  Start with cts_agg_init.
+ */
+typedef struct cts_agg
+{
+	uint64_t	count;
+	uint64_t	npoints_decoded;	/* points taken from decoded edge blocks */
+	uint32_t	nblocks_whole;	/* blocks taken from their summaries */
+	int			have_min;
+	int			have_max;
+	int			max_nan;
+	double		min;
+	double		max;
+	double		max_error;		/* largest error of a point taken */
+	uint8_t		flags;			/* CTS_V_* seen */
+	cts_sum_state sum;			/* of the finite values */
+} cts_agg;
+
+extern void cts_agg_init(cts_agg *acc);
+extern void cts_agg_block(cts_agg *acc, const cts_block_info *bi);
+extern void cts_agg_points(cts_agg *acc, const double *v, uint32_t j0,
+						   uint32_t j1, double max_error);
+extern void cts_agg_result(const cts_agg *acc, double *min, double *max,
+						   double *sum, int *overflow);
+
+/* Generalized quantizer: L steps over [lo, hi] (L = 65535 is quant16). */
+extern uint64_t cts_quant_encode(double lo, double hi, uint64_t L, double v);
+extern double cts_quant_decode(double lo, double hi, uint64_t L, uint64_t code);
+
+/* CRC-32C continued from crc (0 to start); the portable path, for tests. */
+extern uint32_t cts_crc32c(uint32_t crc, const uint8_t *p, size_t len);
+extern uint32_t cts_crc32c_portable(uint32_t crc, const uint8_t *p, size_t len);
+extern int	cts_crc32c_hardware_available(void);
 
 #endif							/* CTS_CODEC_H */

@@ -198,20 +198,6 @@ cts_get_varint(const uint8_t **pp, const uint8_t *end, uint64_t *out)
  */
 #define CTS_SUM_SPLIT_EXP	512
 
-typedef struct cts_neumaier
-{
-	double		s;
-	double		c;
-} cts_neumaier;
-
-typedef struct cts_sum_state
-{
-	cts_neumaier lo;
-	cts_neumaier hi;
-	int			pos_inf;		/* an infinite term was added */
-	int			neg_inf;
-} cts_sum_state;
-
 #define CTS_SUM_INIT {{0.0, 0.0}, {0.0, 0.0}, 0, 0}
 
 static inline void
@@ -307,8 +293,54 @@ cts_abs_sum_add(double *acc, double v)
 	*acc += fabs(v) * 0x1p-20;	/* exact but for subnormals */
 }
 
+/*
+ * Format 2's quantization grid (quant.c): L steps of a step computed once.
+ */
+typedef struct cts_grid
+{
+	double		lo;
+	double		hi;
+	double		step;
+	uint64_t	L;
+	int			halved;			/* hi - lo overflows: work in halves */
+	int			injective;		/* every code decodes to its own value */
+} cts_grid;
+
+extern void cts_grid_init(cts_grid *g, double lo, double hi, uint64_t L);
+extern uint64_t cts_grid_encode(const cts_grid *g, double v);
+
+static inline double
+cts_grid_decode(const cts_grid *g, uint64_t c)
+{
+	double		v;
+
+	if (c >= g->L)
+		return g->hi;
+	if (g->halved)
+		v = (g->lo / 2 + (double) c * g->step) * 2;
+	else
+		v = g->lo + (double) c * g->step;
+	if (v > g->hi)
+		v = g->hi;
+	if (v < g->lo)
+		v = g->lo;
+	return v == 0.0 ? 0.0 : v;
+}
+
+/* whether every code of g decodes to a different value (conservative) */
+static inline int
+cts_grid_injective(const cts_grid *g)
+{
+	double		maxabs = fmax(fabs(g->lo), fabs(g->hi));
+	double		step = g->halved ? 2 * g->step : g->step;
+
+	return g->halved || (step > 8.0 * maxabs * 2.220446049250313e-16 && step > 1e-300);
+}
+
 /* shared between encoder and decoder */
 extern int	cts_quant16_injective(double min, double max);
+extern int	cts_quant_injective(double min, double max, uint64_t L);
+extern uint32_t cts_crc32c(uint32_t crc, const uint8_t *p, size_t len);
 extern int	cts_summary_plausible(uint32_t npoints, int exact,
 								  double min, double max,
 								  double sum, double max_error,

@@ -22,6 +22,7 @@
  *-------------------------------------------------------------------------
  */
 #include "gorilla.h"
+#include "v2.h"
 
 /*
  * cts_data_offset
@@ -31,6 +32,8 @@
 size_t
 cts_data_offset(const cts_header *h)
 {
+	if (h->version == CTS_FORMAT_V2)
+		return cts2_prefix_size(h->nblocks);
 	return CTS_HEADER_SIZE + (size_t) CTS_INDEX_ENTRY_SIZE * h->nblocks;
 }
 
@@ -41,8 +44,13 @@ cts_data_offset(const cts_header *h)
 cts_status
 cts_read_header(const uint8_t *buf, size_t len, cts_header *h)
 {
-	if (buf == NULL || len < CTS_HEADER_SIZE)
+	if (buf == NULL || len < 1)
 		return CTS_ERR_TRUNCATED;
+	if (buf[0] == CTS_FORMAT_V2)
+		return cts2_read_header(buf, len, h);
+	if (len < CTS_HEADER_SIZE)
+		return CTS_ERR_TRUNCATED;
+	memset(h, 0, sizeof(*h));
 	h->version = buf[CTS_H_VERSION];
 	if (h->version != CTS_FORMAT_VERSION)
 		return CTS_ERR_BAD_VERSION;
@@ -98,6 +106,9 @@ cts_read_block_info(const uint8_t *buf, size_t len, const cts_header *h,
 	const uint8_t *e;
 	size_t		at;
 
+	if (h->version == CTS_FORMAT_V2)
+		return cts2_read_block_info(buf, len, h, i, bi);
+	memset(bi, 0, sizeof(*bi));
 	if (i >= h->nblocks)
 		return CTS_ERR_BAD_INDEX;
 	at = CTS_HEADER_SIZE + (size_t) CTS_INDEX_ENTRY_SIZE * i;
@@ -312,6 +323,16 @@ cts_status
 cts_decode_block(const uint8_t *buf, size_t len, const cts_header *h,
 				 const cts_block_info *bi, int64_t *ts, double *values)
 {
+	if (h->version == CTS_FORMAT_V2)
+	{
+		size_t		data_off = cts2_prefix_size(h->nblocks);
+
+		if (len < data_off || len - data_off < bi->offset ||
+			len - data_off - bi->offset < bi->length)
+			return CTS_ERR_TRUNCATED;
+		return cts2_decode_payload(h, bi, buf + data_off + bi->offset,
+								   bi->length, ts, values);
+	}
 	return decode_block_impl(buf, len, h, bi, ts, values, NULL);
 }
 
@@ -331,6 +352,8 @@ cts_validate_index(const uint8_t *buf, size_t len, const cts_header *h)
 	int64_t		prev_last = 0;
 	uint32_t	i;
 
+	if (h->version == CTS_FORMAT_V2)
+		return cts2_validate_index(buf, len, h);
 	if (h->npoints == 0)
 		return len == CTS_HEADER_SIZE ? CTS_OK :
 			(len < CTS_HEADER_SIZE ? CTS_ERR_TRUNCATED : CTS_ERR_TRAILING);
@@ -386,6 +409,8 @@ cts_validate(const uint8_t *buf, size_t len)
 	st = cts_read_header(buf, len, &h);
 	if (st != CTS_OK)
 		return st;
+	if (h.version == CTS_FORMAT_V2)
+		return CTS_ERR_BUFFER_TOO_SMALL;	/* use cts_validate_ws */
 	st = cts_validate_index(buf, len, &h);
 	if (st != CTS_OK)
 		return st;
@@ -417,6 +442,8 @@ cts_decode(const uint8_t *buf, size_t len, cts_point *pts, size_t cap)
 	st = cts_read_header(buf, len, &h);
 	if (st != CTS_OK)
 		return st;
+	if (h.version == CTS_FORMAT_V2)
+		return CTS_ERR_BUFFER_TOO_SMALL;	/* use cts_decode_ws */
 	st = cts_validate_index(buf, len, &h);
 	if (st != CTS_OK)
 		return st;
@@ -435,4 +462,107 @@ cts_decode(const uint8_t *buf, size_t len, cts_point *pts, size_t cap)
 		pos += bi.npoints;
 	}
 	return CTS_OK;
+}
+
+/*
+ * cts_validate_ws
+ *		cts_validate for either format; ts[] and values[] (cap entries each)
+ *		must have room for the largest block.
+ */
+cts_status
+cts_validate_ws(const uint8_t *buf, size_t len, int64_t *ts, double *values,
+				size_t cap)
+{
+	cts_header	h;
+	cts_status	st;
+	uint32_t	i;
+
+	st = cts_read_header(buf, len, &h);
+	if (st != CTS_OK)
+		return st;
+	if (h.version != CTS_FORMAT_V2)
+		return cts_validate(buf, len);
+	st = cts_validate_index(buf, len, &h);
+	if (st != CTS_OK)
+		return st;
+	for (i = 0; i < h.nblocks; i++)
+	{
+		cts_block_info bi;
+
+		st = cts_read_block_info(buf, len, &h, i, &bi);
+		if (st == CTS_OK && bi.npoints > cap)
+			st = CTS_ERR_BUFFER_TOO_SMALL;
+		if (st == CTS_OK)
+			st = cts_decode_block(buf, len, &h, &bi, ts, values);
+		if (st != CTS_OK)
+			return st;
+	}
+	return CTS_OK;
+}
+
+/*
+ * cts_decode_ws
+ *		cts_decode for either format, with room ts[] / values[] (ws_cap
+ *		entries each) for the largest block.
+ */
+cts_status
+cts_decode_ws(const uint8_t *buf, size_t len, cts_point *pts, size_t cap,
+			  int64_t *ts, double *values, size_t ws_cap)
+{
+	cts_header	h;
+	cts_status	st;
+	uint32_t	i;
+	size_t		pos = 0;
+
+	st = cts_read_header(buf, len, &h);
+	if (st != CTS_OK)
+		return st;
+	if (h.version != CTS_FORMAT_V2)
+		return cts_decode(buf, len, pts, cap);
+	st = cts_validate_index(buf, len, &h);
+	if (st != CTS_OK)
+		return st;
+	if (cap < h.npoints)
+		return CTS_ERR_BUFFER_TOO_SMALL;
+	for (i = 0; i < h.nblocks; i++)
+	{
+		cts_block_info bi;
+		uint32_t	j;
+
+		st = cts_read_block_info(buf, len, &h, i, &bi);
+		if (st == CTS_OK && bi.npoints > ws_cap)
+			st = CTS_ERR_BUFFER_TOO_SMALL;
+		if (st == CTS_OK)
+			st = cts_decode_block(buf, len, &h, &bi, ts, values);
+		if (st != CTS_OK)
+			return st;
+		for (j = 0; j < bi.npoints; j++)
+		{
+			pts[pos + j].ts = ts[j];
+			pts[pos + j].value = values[j];
+		}
+		pos += bi.npoints;
+	}
+	return CTS_OK;
+}
+
+/*
+ * cts_decode_block_trusted
+ *		cts_decode_block for a value verified when it was stored.
+ */
+cts_status
+cts_decode_block_trusted(const uint8_t *buf, size_t len, const cts_header *h,
+						 const cts_block_info *bi, int64_t *ts, double *values)
+{
+	if (h->version == CTS_FORMAT_V2)
+	{
+		size_t		data_off = cts2_prefix_size(h->nblocks);
+
+		if (len < data_off || len - data_off < bi->offset ||
+			len - data_off - bi->offset < bi->length)
+			return CTS_ERR_TRUNCATED;
+		return cts2_decode_payload_trusted(h, bi, buf + data_off + bi->offset,
+										   bi->length, ts, values);
+	}
+	return cts_decode_block(buf, len, h, bi, ts, values);
 }

@@ -31,33 +31,31 @@
 
 #include "codec_internal.h"
 
-#define L ((double) CTS_QUANT16_LEVELS)
-
 /*
- * cts_quant16_decode
- *		Value of code in a block with the given (finite, min < max) range.
+ * cts_quant_decode
+ *		Value of code in a grid of L steps over [lo, hi] (finite, lo < hi).
  */
 double
-cts_quant16_decode(double min, double max, uint16_t code)
+cts_quant_decode(double lo, double hi, uint64_t L, uint64_t code)
 {
 	double		t;
 	double		range;
 	double		v;
 
 	if (code == 0)
-		return min;
-	if (code >= CTS_QUANT16_LEVELS)
-		return max;
-	t = (double) code / L;
-	range = max - min;
+		return lo;
+	if (code >= L)
+		return hi;
+	t = (double) code / (double) L;
+	range = hi - lo;
 	if (isfinite(range))
-		v = min + range * t;
+		v = lo + range * t;
 	else
-		v = min * (1.0 - t) + max * t;
-	if (v > max)
-		v = max;
-	if (v < min)
-		v = min;
+		v = lo * (1.0 - t) + hi * t;
+	if (v > hi)
+		v = hi;
+	if (v < lo)
+		v = lo;
 	return v == 0.0 ? 0.0 : v;
 }
 
@@ -72,104 +70,223 @@ dist(double a, double b)
 	return d;
 }
 
+/* a grid's decoder: code -> value */
+typedef double (*grid_decode_fn) (const void *grid, uint64_t code);
+
 /*
- * cts_quant16_encode
- *		Canonical code of v in [min, max] (v outside is clamped).
+ * canonical_code
+ *		The smallest of the codes nearest to v (lo < v < hi) on a monotone
+ *		grid of L steps, starting from the estimate c0.
  */
-uint16_t
-cts_quant16_encode(double min, double max, double v)
+static inline uint64_t
+canonical_code(grid_decode_fn decode, const void *grid, uint64_t L,
+			   double c0d, double v)
 {
-	double		t;
-	double		range;
-	long		c0;
-	int			best;
+	uint64_t	c0;
+	uint64_t	best;
 	double		bestd;
 	int			k;
 
-	if (!(max > min) || !(v > min))
-		return 0;
-	if (v >= max)
-	{
-		best = CTS_QUANT16_LEVELS;
-		goto walk_down;
-	}
-
-	range = max - min;
-	if (isfinite(range))
-		t = (v - min) / range;
-	else
-		t = (v / 2 - min / 2) / (max / 2 - min / 2);
-	c0 = lround(t * L);
-	if (c0 < 0)
-		c0 = 0;
-	if (c0 > CTS_QUANT16_LEVELS)
-		c0 = CTS_QUANT16_LEVELS;
+	if (!(c0d >= 0))
+		c0d = 0;
+	if (c0d > (double) L)
+		c0d = (double) L;
+	c0 = (uint64_t) c0d;
 
 	/* nearest of c0-1, c0, c0+1; ties go to the smaller code */
-	best = (int) c0;
-	bestd = dist(cts_quant16_decode(min, max, (uint16_t) c0), v);
+	best = c0;
+	bestd = dist(decode(grid, c0), v);
 	for (k = -1; k <= 1; k += 2)
 	{
-		long		c = c0 + k;
+		uint64_t	c;
 		double		d;
 
-		if (c < 0 || c > CTS_QUANT16_LEVELS)
+		if ((k < 0 && c0 == 0) || (k > 0 && c0 >= L))
 			continue;
-		d = dist(cts_quant16_decode(min, max, (uint16_t) c), v);
+		c = k < 0 ? c0 - 1 : c0 + 1;
+		d = dist(decode(grid, c), v);
 		if (d < bestd || (d == bestd && c < best))
 		{
-			best = (int) c;
+			best = c;
 			bestd = d;
 		}
 	}
-
-walk_down:
-	/*
-	 * The smallest code with the same decoded value.  decode is monotone, so
-	 * the codes sharing a value form a run: binary search for its start (a
-	 * range a few ulps wide has runs thousands of codes long).
-	 */
-	if (best > 0)
-	{
-		double		w = cts_quant16_decode(min, max, (uint16_t) best);
-
-		if (cts_quant16_decode(min, max, (uint16_t) (best - 1)) == w)
-		{
-			int			lo = 0;		/* decode(lo) may equal w */
-			int			hi = best - 1;	/* decode(hi) == w */
-
-			while (lo < hi)
-			{
-				int			mid = lo + (hi - lo) / 2;
-
-				if (cts_quant16_decode(min, max, (uint16_t) mid) == w)
-					hi = mid;
-				else
-					lo = mid + 1;
-			}
-			best = hi;
-		}
-	}
-	return (uint16_t) best;
+	return best;
 }
 
 /*
- * cts_quant16_injective
- *		Whether every code of this block's grid decodes to a different value,
- *		so that every code is canonical and readers need not check each one.
+ * walk_down
+ *		The smallest code with the same decoded value as best.  decode is
+ *		monotone, so the codes sharing a value form a run: binary search for
+ *		its start (a range a few ulps wide has runs thousands of codes long).
+ */
+static inline uint64_t
+walk_down(grid_decode_fn decode, const void *grid, uint64_t best)
+{
+	if (best > 0)
+	{
+		double		w = decode(grid, best);
+
+		if (decode(grid, best - 1) == w)
+		{
+			uint64_t	a = 0;		/* decode(a) may equal w */
+			uint64_t	b = best - 1;	/* decode(b) == w */
+
+			while (a < b)
+			{
+				uint64_t	mid = a + (b - a) / 2;
+
+				if (decode(grid, mid) == w)
+					b = mid;
+				else
+					a = mid + 1;
+			}
+			best = b;
+		}
+	}
+	return best;
+}
+
+typedef struct div_grid
+{
+	double		lo,
+				hi;
+	uint64_t	L;
+} div_grid;
+
+static double
+div_grid_decode(const void *g, uint64_t code)
+{
+	const div_grid *d = (const div_grid *) g;
+
+	return cts_quant_decode(d->lo, d->hi, d->L, code);
+}
+
+/*
+ * cts_quant_encode
+ *		Canonical code of v in format 1's grid of L (1 .. 2^52) steps over
+ *		[lo, hi] (v outside is clamped): the smallest of the codes nearest
+ *		to v.
+ */
+uint64_t
+cts_quant_encode(double lo, double hi, uint64_t L, double v)
+{
+	div_grid	g = {lo, hi, L};
+	double		t;
+	double		range;
+
+	if (!(hi > lo) || !(v > lo))
+		return 0;
+	if (v >= hi)
+		return walk_down(div_grid_decode, &g, L);
+	range = hi - lo;
+	if (isfinite(range))
+		t = (v - lo) / range;
+	else
+		t = (v / 2 - lo / 2) / (hi / 2 - lo / 2);
+	return walk_down(div_grid_decode, &g,
+					 canonical_code(div_grid_decode, &g, L,
+									nearbyint(t * (double) L), v));
+}
+
+/*
+ * cts_grid_init
+ *		Format 2's grid of L steps over [lo, hi] (finite, lo < hi): the step
+ *		is computed once, and code c decodes to lo + c * step (or, when hi -
+ *		lo overflows, (lo / 2 + c * step / 2) * 2), with c = L exactly hi,
+ *		clamped to [lo, hi], -0.0 as 0.0.  Monotone in c, so the canonical
+ *		search works as for format 1.
+ */
+void
+cts_grid_init(cts_grid *g, double lo, double hi, uint64_t L)
+{
+	double		range = hi - lo;
+
+	g->lo = lo;
+	g->hi = hi;
+	g->L = L;
+	g->halved = !isfinite(range);
+	g->step = g->halved ? (hi / 2 - lo / 2) / (double) L : range / (double) L;
+	g->injective = cts_grid_injective(g);
+}
+
+static double
+grid_decode_cb(const void *g, uint64_t code)
+{
+	return cts_grid_decode((const cts_grid *) g, code);
+}
+
+/*
+ * cts_grid_encode
+ *		Canonical code of v (clamped to [lo, hi]) on grid g.
+ */
+uint64_t
+cts_grid_encode(const cts_grid *g, double v)
+{
+	double		t;
+
+	if (!(g->hi > g->lo) || !(v > g->lo))
+		return 0;
+	if (v >= g->hi)
+		return walk_down(grid_decode_cb, g, g->L);
+	t = g->halved ? (v / 2 - g->lo / 2) / g->step : (v - g->lo) / g->step;
+	if (g->injective && t < (double) g->L - 1)
+	{
+		/*
+		 * Steps far above the rounding of the decoder: unless v is within a
+		 * hair of a midpoint, the nearest code is the rounded one, and it is
+		 * the only code of its value.
+		 */
+		double		c0 = nearbyint(t);
+
+		if (fabs(t - c0) < 0.499 && c0 >= 0)
+			return (uint64_t) c0;
+	}
+	return walk_down(grid_decode_cb, g,
+					 canonical_code(grid_decode_cb, g, g->L, nearbyint(t), v));
+}
+
+/*
+ * cts_quant16_decode, cts_quant16_encode
+ *		Format 1's quant16: the grid of 65535 steps.
+ */
+double
+cts_quant16_decode(double min, double max, uint16_t code)
+{
+	return cts_quant_decode(min, max, CTS_QUANT16_LEVELS, code);
+}
+
+uint16_t
+cts_quant16_encode(double min, double max, double v)
+{
+	return (uint16_t) cts_quant_encode(min, max, CTS_QUANT16_LEVELS, v);
+}
+
+/*
+ * cts_quant_injective
+ *		Whether every code of a grid of L steps over [min, max] decodes to a
+ *		different value, so that every code is canonical and readers need not
+ *		check each one.
  *
  * True when the grid step is well above the spacing of doubles near the
  * block's values; a conservative test (false only costs a check per code).
  */
 int
-cts_quant16_injective(double min, double max)
+cts_quant_injective(double min, double max, uint64_t L)
 {
 	double		range = max - min;
 	double		maxabs = fmax(fabs(min), fabs(max));
 
 	if (!isfinite(range))
-		return 1;				/* step ~ 1e303: far above any ulp */
-	return range / L > 8.0 * maxabs * DBL_EPSILON && range / L > 1e-300;
+		return (double) L < 0x1p50;	/* step ~ 1e308 / L: far above any ulp */
+	return range / (double) L > 8.0 * maxabs * DBL_EPSILON &&
+		range / (double) L > 1e-300;
+}
+
+int
+cts_quant16_injective(double min, double max)
+{
+	return cts_quant_injective(min, max, CTS_QUANT16_LEVELS);
 }
 
 /*

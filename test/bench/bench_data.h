@@ -81,4 +81,60 @@ bd_hundredths(double v)
 	return (int64_t) llround(v * 100.0);
 }
 
+/*
+ * The walk of issue 9's reference table: start uniform in [10, 1000), steps
+ * normal with sigma 0.5 (Box-Muller on splitmix64), one point every 10 s.
+ * bd_gwalk_next gives the unrounded value; round it with bd_hundredths for
+ * the 2-decimal walk.
+ */
+typedef struct bd_gwalk
+{
+	uint64_t	state;
+	double		value;
+	double		spare;
+	int			have_spare;
+} bd_gwalk;
+
+static inline double
+bd_unit(uint64_t *state)
+{
+	return (double) (bd_splitmix64(state) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static inline void
+bd_gwalk_init(bd_gwalk *w, uint64_t seed, uint32_t series)
+{
+	w->state = seed * UINT64_C(2000003) + series + UINT64_C(77);
+	(void) bd_splitmix64(&w->state);
+	w->value = 10.0 + 990.0 * bd_unit(&w->state);
+	w->have_spare = 0;
+}
+
+static inline double
+bd_gwalk_next(bd_gwalk *w, uint64_t i)
+{
+	if (i > 0)
+	{
+		double		step;
+
+		if (w->have_spare)
+		{
+			step = w->spare;
+			w->have_spare = 0;
+		}
+		else
+		{
+			double		u1 = bd_unit(&w->state),
+						u2 = bd_unit(&w->state);
+			double		r = sqrt(-2.0 * log(1.0 - u1));
+
+			step = r * cos(6.283185307179586 * u2);
+			w->spare = r * sin(6.283185307179586 * u2);
+			w->have_spare = 1;
+		}
+		w->value += 0.5 * step;
+	}
+	return w->value;
+}
+
 #endif							/* CHRONOS_BENCH_DATA_H */

@@ -495,6 +495,19 @@ test_bad_version(void)
 
 		if (v == CTS_FORMAT_VERSION)
 			continue;
+		if (v == CTS_FORMAT_V2)
+		{
+			/* a format 1 body under format 2's version: its checksum fails */
+			c = copy_value(E_two_blocks, 0);
+			c.buf[CTS_H_VERSION] = (uint8_t) v;
+			expect_status("format 1 body as version 2", c.buf, c.len, CTS_ERR_BAD_CHECKSUM);
+			free(c.buf);
+			c = copy_value(E_empty, 0);
+			c.buf[CTS_H_VERSION] = (uint8_t) v;
+			expect_status("empty format 1 value as version 2", c.buf, c.len, CTS_ERR_TRUNCATED);
+			free(c.buf);
+			continue;
+		}
 		c = copy_value(E_two_blocks, 0);
 		c.buf[CTS_H_VERSION] = (uint8_t) v;
 		snprintf(label, sizeof label, "version %d", v);

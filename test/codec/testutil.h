@@ -230,7 +230,7 @@ tu_put_f64(uint8_t *p, double v)
 
 /* ------------------------------------------------------- status names -- */
 
-#define TU_NSTATUS ((int) CTS_ERR_INTERRUPTED + 1)
+#define TU_NSTATUS ((int) CTS_ERR_BAD_CHECKSUM + 1)
 
 static inline const char *
 tu_status_name(cts_status s)
@@ -273,6 +273,8 @@ tu_status_name(cts_status s)
 			return "CTS_ERR_BUFFER_TOO_SMALL";
 		case CTS_ERR_INTERRUPTED:
 			return "CTS_ERR_INTERRUPTED";
+		case CTS_ERR_BAD_CHECKSUM:
+			return "CTS_ERR_BAD_CHECKSUM";
 	}
 	return "(status out of range)";
 }

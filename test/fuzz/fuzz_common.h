@@ -68,7 +68,8 @@ fz_init(void)
 static inline int
 fz_reader_status(cts_status st)
 {
-	return (int) st >= 0 && (int) st <= (int) CTS_ERR_BUFFER_TOO_SMALL &&
+	return (int) st >= 0 &&
+		((int) st <= (int) CTS_ERR_BUFFER_TOO_SMALL || st == CTS_ERR_BAD_CHECKSUM) &&
 		st != CTS_ERR_NONFINITE && st != CTS_ERR_UNSORTED &&
 		st != CTS_ERR_OFF_GRID && st != CTS_ERR_BAD_ARGUMENT;
 }
