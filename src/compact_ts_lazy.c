@@ -1,0 +1,268 @@
+/*-------------------------------------------------------------------------
+ *
+ * compact_ts_lazy.c
+ *	  Lazy reads of a stored series.
+ *
+ * A long series is stored out of line (TOAST, STORAGE external, so not
+ * compressed).  PG_DETOAST_DATUM_SLICE fetches a byte range of such a
+ * value through the TOAST table's index, and format 2 (src/codec/format2.h)
+ * is laid out for it: the header and the directory (one entry per 64
+ * blocks) come first and are small, each directory entry covers the index
+ * entries of its 64 blocks, and each index entry locates its block's
+ * payload.  A ChronosLazyValue fetches the header and directory once, the
+ * index groups it needs, and the payloads of the blocks a query needs, so
+ * one hour of a 50-million-point series costs the same handful of TOAST
+ * chunks as one hour of a 1-million-point series.  Checksums are verified
+ * on every piece fetched: the directory against the header, a group of
+ * index entries against its directory entry, a payload against its own
+ * CRC.  A value that is inline, compressed or in format 1 (which has no
+ * directory) is detoasted whole and read in place.
+ *
+ * Copyright (c) 2026, chronos developers
+ *
+ * IDENTIFICATION
+ *	  src/compact_ts_lazy.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/detoast.h"
+#include "miscadmin.h"
+#include "utils/timestamp.h"
+
+#include "compact_ts_lazy.h"
+
+/* bytes of the first fetch: header and, usually, the whole directory */
+#define LAZY_FIRST_FETCH	1996	/* one TOAST chunk */
+
+/* ----------------------------------------------------------------
+ *		Lazy values
+ * ----------------------------------------------------------------
+ */
+
+
+/*
+ * chronos_lazy_open
+ *		Prepare to read the value behind datum lazily: fetch and check its
+ *		header (and directory), or the whole value when it is not stored
+ *		out of line uncompressed, or is in format 1.
+ */
+void
+chronos_lazy_open(ChronosLazyValue *lz, ChronosMemOp *op, Datum datum)
+{
+	struct varlena *ptr = (struct varlena *) DatumGetPointer(datum);
+	cts_status	st;
+
+	memset(lz, 0, sizeof(*lz));
+	lz->op = op;
+	lz->datum = datum;
+	lz->group = UINT32_MAX;
+
+	if (VARATT_IS_EXTERNAL_ONDISK(ptr) &&
+		toast_datum_size(datum) >= toast_raw_datum_size(datum) - VARHDRSZ)
+	{
+		/* out of line, uncompressed: a prefix first */
+		struct varlena *head = chronos_detoast_slice(op, datum, 0, LAZY_FIRST_FETCH,
+													 "value header");
+		const uint8 *b = (const uint8 *) VARDATA_ANY(head);
+		size_t		blen = VARSIZE_ANY_EXHDR(head);
+
+		chronos_read_header((const CompactTs *) head, &lz->h);
+		if (lz->h.version == CTS_FORMAT_V2)
+		{
+			size_t		need = CTS2_HEADER_SIZE + CTS2_DIR_ENTRY_SIZE * (size_t) lz->h.ndir;
+
+			if (blen < need)
+			{
+				chronos_free(op, head);
+				head = chronos_detoast_slice(op, datum, 0, need, "value directory");
+				b = (const uint8 *) VARDATA_ANY(head);
+				blen = VARSIZE_ANY_EXHDR(head);
+			}
+			if (lz->h.npoints > 0)
+			{
+				st = cts2_read_directory(&lz->h, b + CTS2_HEADER_SIZE, blen - CTS2_HEADER_SIZE);
+				if (st != CTS_OK)
+					chronos_report_corrupt(st);
+			}
+			lz->prefix = head;
+			lz->dir = b + CTS2_HEADER_SIZE;
+			lz->data_off = cts2_prefix_size(lz->h.nblocks);
+			return;
+		}
+		chronos_free(op, head);
+	}
+
+	/* the whole value, read in place */
+	{
+		CompactTs  *value = chronos_detoast(op, datum);
+
+		lz->whole = CTS_PAYLOAD(value);
+		lz->len = CTS_PAYLOAD_LEN(value);
+		st = cts_read_header(lz->whole, lz->len, &lz->h);
+		if (st == CTS_OK)
+			st = cts_validate_index(lz->whole, lz->len, &lz->h);
+		if (st != CTS_OK)
+			chronos_report_corrupt(st);
+	}
+}
+
+/* the group of index entries holding block b, fetched and checked */
+void
+chronos_lazy_load_group(ChronosLazyValue *lz, uint32 b)
+{
+	uint32		g = b / CTS2_GROUP_BLOCKS;
+	cts_dir_entry de;
+	size_t		off,
+				glen;
+	cts_status	st;
+
+	if (lz->group == g)
+		return;
+	if (lz->group_slice != NULL)
+		chronos_free(lz->op, lz->group_slice);
+	cts2_group_span(&lz->h, g, &off, &glen, &lz->group_b0, &lz->group_nb);
+	cts2_dir_entry(lz->dir, g, &de);
+	lz->group_slice = chronos_detoast_slice(lz->op, lz->datum, off, glen, "block index");
+	if (VARSIZE_ANY_EXHDR(lz->group_slice) != glen)
+		chronos_report_corrupt(CTS_ERR_TRUNCATED);
+	st = cts2_check_group(&lz->h, &de, (const uint8 *) VARDATA_ANY(lz->group_slice), glen);
+	if (st != CTS_OK)
+		chronos_report_corrupt(st);
+	lz->group = g;
+}
+
+/*
+ * chronos_lazy_block
+ *		The index entry of block b.
+ */
+void
+chronos_lazy_block(ChronosLazyValue *lz, uint32 b, cts_block_info *bi)
+{
+	cts_status	st;
+
+	if (lz->whole != NULL)
+		st = cts_read_block_info(lz->whole, lz->len, &lz->h, b, bi);
+	else
+	{
+		chronos_lazy_load_group(lz, b);
+		st = cts2_parse_entry(&lz->h, (const uint8 *) VARDATA_ANY(lz->group_slice) +
+							  CTS2_INDEX_ENTRY_SIZE * (size_t) (b - lz->group_b0), bi);
+	}
+	if (st != CTS_OK)
+		chronos_report_corrupt(st);
+}
+
+/*
+ * chronos_lazy_find
+ *		The run [*b0, *b1) of blocks that may hold points of [lo, hi].
+ */
+void
+chronos_lazy_find(ChronosLazyValue *lz, int64 lo, int64 hi, uint32 *b0, uint32 *b1)
+{
+	*b0 = *b1 = 0;
+	if (lz->h.npoints == 0 || lo > hi || hi < lz->h.first_ts || lo > lz->h.last_ts)
+		return;
+	if (lz->whole != NULL)
+	{
+		size_t		index_off = lz->h.version == CTS_FORMAT_V2 ?
+			CTS2_HEADER_SIZE + CTS2_DIR_ENTRY_SIZE * (size_t) lz->h.ndir : CTS_HEADER_SIZE;
+
+		cts_span_search(lz->whole + index_off, lz->h.nblocks, 64, 16, 24, lo, hi, b0, b1);
+		return;
+	}
+	else
+	{
+		uint32		g0,
+					g1;
+		uint32		a,
+					z;
+
+		cts_span_search(lz->dir, lz->h.ndir, CTS2_DIR_ENTRY_SIZE, CTS2_D_FIRST_TS,
+						CTS2_D_LAST_TS, lo, hi, &g0, &g1);
+		if (g0 >= g1)
+			return;
+		/* the first block within the first group, the last within the last */
+		chronos_lazy_load_group(lz, g0 * CTS2_GROUP_BLOCKS);
+		cts_span_search((const uint8 *) VARDATA_ANY(lz->group_slice), lz->group_nb, 64, 16, 24,
+						lo, hi, &a, &z);
+		*b0 = lz->group_b0 + a;
+		if (g1 - 1 != g0)
+		{
+			chronos_lazy_load_group(lz, (g1 - 1) * CTS2_GROUP_BLOCKS);
+			cts_span_search((const uint8 *) VARDATA_ANY(lz->group_slice), lz->group_nb,
+							64, 16, 24, lo, hi, &a, &z);
+		}
+		*b1 = lz->group_b0 + z;
+		if (*b1 < *b0)
+			*b1 = *b0;
+	}
+}
+
+/*
+ * chronos_lazy_decode
+ *		Decode block bi into ts[] and values[] (room for its points),
+ *		fetching its payload alone in slice mode; timestamps are checked
+ *		against timestamptz's range like the core reader does.
+ */
+void
+chronos_lazy_decode(ChronosLazyValue *lz, const cts_block_info *bi, int64 *ts, double *values)
+{
+	cts_status	st;
+	uint32		i;
+
+	CHECK_FOR_INTERRUPTS();
+	if (lz->whole != NULL)
+		st = cts_decode_block_trusted(lz->whole, lz->len, &lz->h, bi, ts, values);
+	else
+	{
+		struct varlena *p = chronos_detoast_slice(lz->op, lz->datum,
+												  lz->data_off + bi->offset,
+												  bi->length, "block payload");
+
+		if (VARSIZE_ANY_EXHDR(p) != bi->length)
+			st = CTS_ERR_TRUNCATED;
+		else
+			st = cts2_decode_payload_trusted(&lz->h, bi, (const uint8 *) VARDATA_ANY(p),
+											 bi->length, ts, values);
+		chronos_free(lz->op, p);
+	}
+	if (st != CTS_OK)
+		chronos_report_corrupt(st);
+	if (!(IS_VALID_TIMESTAMP(bi->first_ts) && IS_VALID_TIMESTAMP(bi->last_ts)))
+		for (i = 0; i < bi->npoints; i++)
+			chronos_check_timestamp(ts[i]);
+}
+
+/*
+ * chronos_lazy_payload
+ *		The payload bytes of block bi (in place, or a fetched copy in the op:
+ *		*copy says which, to free it).
+ */
+const uint8 *
+chronos_lazy_payload(ChronosLazyValue *lz, const cts_block_info *bi, struct varlena **copy)
+{
+	*copy = NULL;
+	if (lz->whole != NULL)
+		return lz->whole + cts_data_offset(&lz->h) + bi->offset;
+	*copy = chronos_detoast_slice(lz->op, lz->datum, lz->data_off + bi->offset,
+								  bi->length, "block payload");
+	if (VARSIZE_ANY_EXHDR(*copy) != bi->length)
+		chronos_report_corrupt(CTS_ERR_TRUNCATED);
+	return (const uint8 *) VARDATA_ANY(*copy);
+}
+
+
+void
+chronos_bufs_ensure(ChronosMemOp *op, ChronosDecodeBufs *d, uint32 n)
+{
+	if (n <= d->cap)
+		return;
+	chronos_free(op, d->ts);
+	chronos_free(op, d->values);
+	d->ts = (int64 *) chronos_alloc(op, sizeof(int64) * n, "decode buffer");
+	d->values = (double *) chronos_alloc(op, sizeof(double) * n, "decode buffer");
+	d->cap = n;
+}
+

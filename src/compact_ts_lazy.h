@@ -1,0 +1,64 @@
+/*-------------------------------------------------------------------------
+ *
+ * compact_ts_lazy.h
+ *	  Lazy reads of a stored series: the header, the directory, the index
+ *	  groups and the block payloads a query needs, each fetched alone from
+ *	  TOAST (src/compact_ts_lazy.c).  Used by the range functions
+ *	  (compact_ts_range.c) and the unnest scan's time bounds
+ *	  (compact_ts_scan.c).
+ *
+ * Copyright (c) 2026, chronos developers
+ *
+ * IDENTIFICATION
+ *	  src/compact_ts_lazy.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CHRONOS_COMPACT_TS_LAZY_H
+#define CHRONOS_COMPACT_TS_LAZY_H
+
+#include "compact_ts.h"
+
+/*
+ * A value read lazily: in "slice mode" (format 2, stored out of line
+ * uncompressed) only the pieces asked for are fetched; otherwise the whole
+ * value is detoasted once and read in place ("whole mode").
+ */
+typedef struct ChronosLazyValue
+{
+	ChronosMemOp *op;
+	Datum		datum;
+	cts_header	h;
+	/* whole mode: the payload in memory */
+	const uint8 *whole;
+	size_t		len;
+	/* slice mode (format 2 only) */
+	struct varlena *prefix;		/* header + directory */
+	const uint8 *dir;
+	uint32		group;			/* the group in group_entries, or UINT32_MAX */
+	uint32		group_b0;
+	uint32		group_nb;
+	struct varlena *group_slice;
+	size_t		data_off;
+} ChronosLazyValue;
+
+/* decode buffers for the largest block there can be */
+typedef struct ChronosDecodeBufs
+{
+	int64	   *ts;
+	double	   *values;
+	uint32		cap;
+} ChronosDecodeBufs;
+
+extern void chronos_lazy_open(ChronosLazyValue *lz, ChronosMemOp *op, Datum datum);
+extern void chronos_lazy_load_group(ChronosLazyValue *lz, uint32 b);
+extern void chronos_lazy_block(ChronosLazyValue *lz, uint32 b, cts_block_info *bi);
+extern void chronos_lazy_find(ChronosLazyValue *lz, int64 lo, int64 hi,
+							  uint32 *b0, uint32 *b1);
+extern void chronos_lazy_decode(ChronosLazyValue *lz, const cts_block_info *bi,
+								int64 *ts, double *values);
+extern const uint8 *chronos_lazy_payload(ChronosLazyValue *lz, const cts_block_info *bi,
+										 struct varlena **copy);
+extern void chronos_bufs_ensure(ChronosMemOp *op, ChronosDecodeBufs *d, uint32 n);
+
+#endif							/* CHRONOS_COMPACT_TS_LAZY_H */

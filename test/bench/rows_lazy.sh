@@ -1,0 +1,112 @@
+# test/bench/rows_lazy.sh
+#	The lazy-read rows of the benchmark (issue 11), sourced by run.sh
+#	inside the cluster: they use its q, measure_pair, emit and fmt.  The
+#	data is test/bench/sql/lazy.sql (loaded by lazy_load).
+#
+#	 9  the same query on a series of 1M points and on one of LONG_POINTS
+#	    (50M in full mode) stored as one value: time and pages read
+#	10  one hour: slice() vs the plain table's primary key
+#	11  one day and one month: range_stats() vs a plain aggregate
+#	12  buckets() of a month at one hour vs GROUP BY date_trunc('hour')
+#	13  append 1,000 points to a 10M-point series vs re-aggregating it
+#
+# IDENTIFICATION
+#	test/bench/rows_lazy.sh
+
+# the ranges (inside both series; the 1M series ends on 2024-04-25)
+LAZY_HOUR="tstzrange('2024-02-20 00:00+00', '2024-02-20 01:00+00')"
+LAZY_DAY="tstzrange('2024-02-20 00:00+00', '2024-02-21 00:00+00')"
+LAZY_MONTH="tstzrange('2024-02-01 00:00+00', '2024-03-01 00:00+00')"
+LAZY_AT="'2024-02-20 12:00:00+00'"
+# the plain table's WHERE for a range
+lazy_where() { echo "series = 1 AND ts >= '$1' AND ts < '$2'"; }
+
+lazy_load()
+{
+	log "building the lazy-read series (1M and $LONG_POINTS points, 10M for append)"
+	q -v long_points="$LONG_POINTS" -f "$BENCH/sql/lazy.sql" >/dev/null
+}
+
+# pages SQL: shared buffers SQL touches (hit + read), from EXPLAIN BUFFERS
+pages()
+{
+	q -c "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, COSTS OFF) $1" |
+		awk '/Buffers:/ && !done {
+				done = 1; n = 0
+				if (match($0, /hit=[0-9]+/)) n += substr($0, RSTART + 4, RLENGTH - 4)
+				if (match($0, /read=[0-9]+/)) n += substr($0, RSTART + 5, RLENGTH - 5)
+			}
+			END { print n + 0 }'
+}
+
+# 9. 1M vs LONG_POINTS: the time should not grow with the series
+row_lazy_scale()
+{
+	local label expr long short ratio
+	while IFS='|' read -r label expr; do
+		SQL_A="SELECT $expr FROM lazy_series WHERE name = 'long'" \
+		SQL_B="SELECT $expr FROM lazy_series WHERE name = '1M'" \
+		INNER=20 measure_pair
+		long=$(pages "SELECT $expr FROM lazy_series WHERE name = 'long'")
+		short=$(pages "SELECT $expr FROM lazy_series WHERE name = '1M'")
+		ratio=$(awk -v a="$MED_A" -v b="$MED_B" 'BEGIN { printf "%.2f", a / b }')
+		emit 9 "lazy: $label, $LONG_POINTS vs 1,000,000 points" "$MED_A" "$MED_B" ms lower \
+			"time ratio long/1M = $ratio (target <= 1.2); pages touched (EXPLAIN BUFFERS): $long vs $short ($(fmt "$(awk -v p="$long" 'BEGIN { print p * 8 }')") vs $(fmt "$(awk -v p="$short" 'BEGIN { print p * 8 }')") KB); the values are $(q -c "SELECT pg_size_pretty(pg_column_size(data)::bigint) FROM lazy_series WHERE name = 'long'") and $(q -c "SELECT pg_size_pretty(pg_column_size(data)::bigint) FROM lazy_series WHERE name = '1M'")"
+	done <<-EOF
+		length|length(data)
+		time_range|time_range(data)
+		one-hour slice|length(slice(data, $LAZY_HOUR))
+		one-day sum_value|sum_value(data, $LAZY_DAY)
+		value_at|value_at(data, $LAZY_AT)
+	EOF
+}
+
+# 10. One hour of one series: slice vs the primary key
+row_lazy_slice()
+{
+	SQL_A="SELECT count(u.ts), sum(u.value) FROM lazy_series s, unnest(slice(s.data, $LAZY_HOUR)) u WHERE s.name = '1M'" \
+	SQL_B="SELECT count(ts), sum(value) FROM lazy_plain WHERE $(lazy_where '2024-02-20 00:00+00' '2024-02-20 01:00+00')" \
+	INNER=20 measure_pair
+	emit 10 "lazy: 1 hour, unnest(slice()) vs PK index" "$MED_A" "$MED_B" ms lower \
+		"360 of 1,000,000 points; target >= 1x; chronos reads the header, the index group and 1-2 blocks; plain: index range scan on (series, ts)"
+}
+
+# 11. Aggregates over a day and a month
+row_lazy_aggregate()
+{
+	local label from to r
+	for label in day month; do
+		if [ $label = day ]; then
+			from='2024-02-20 00:00+00' to='2024-02-21 00:00+00' r=$LAZY_DAY
+		else
+			from='2024-02-01 00:00+00' to='2024-03-01 00:00+00' r=$LAZY_MONTH
+		fi
+		SQL_A="SELECT st.points, st.sum, st.avg, st.min, st.max FROM lazy_series s, range_stats(s.data, $r) st WHERE s.name = '1M'" \
+		SQL_B="SELECT count(*), sum(value), avg(value), min(value), max(value) FROM lazy_plain WHERE $(lazy_where "$from" "$to")" \
+		INNER=10 measure_pair
+		emit 11 "lazy: count/sum/avg/min/max of one $label, range_stats vs plain" "$MED_A" "$MED_B" ms lower \
+			"target >= 10x; $(q -c "SELECT st.points || ' points, ' || st.decoded_points || ' decoded (edge blocks), the rest from block summaries' FROM lazy_series s, range_stats(s.data, $r) st WHERE s.name = '1M'"); exact (decimal data)"
+	done
+}
+
+# 12. buckets of a month at one hour
+row_lazy_buckets()
+{
+	SQL_A="SELECT count(*), sum(b.sum), max(b.max) FROM lazy_series s, buckets(slice(s.data, $LAZY_MONTH), '1 hour') b WHERE s.name = '1M'" \
+	SQL_B="SELECT count(*), sum(sm), max(mx) FROM (SELECT date_trunc('hour', ts) AS h, sum(value) AS sm, max(value) AS mx FROM lazy_plain WHERE $(lazy_where '2024-02-01 00:00+00' '2024-03-01 00:00+00') GROUP BY 1) g" \
+	INNER=5 measure_pair
+	emit 12 "lazy: buckets of a month at 1 hour vs GROUP BY date_trunc" "$MED_A" "$MED_B" ms lower \
+		"696 buckets of 360 points; target >= 10x; chronos decodes the month's blocks (a block spans 45 hours, more than a bucket)"
+}
+
+# 13. Append 1,000 points to a 10M-point series
+row_lazy_append()
+{
+	SQL_A="UPDATE lazy_app_a a SET data = a.data || n.data FROM lazy_new n" \
+	SQL_B="UPDATE lazy_app_b b SET data = (SELECT compact_ts_agg(u.ts, u.value) FROM (SELECT * FROM unnest(b.data) UNION ALL SELECT * FROM unnest(n.data)) u) FROM lazy_new n" \
+	PREP_A="TRUNCATE lazy_app_a; INSERT INTO lazy_app_a SELECT * FROM lazy_app_0;" \
+	PREP_B="TRUNCATE lazy_app_b; INSERT INTO lazy_app_b SELECT * FROM lazy_app_0;" \
+	NOWARM=1 measure_pair
+	emit 13 "lazy: append 1,000 points to 10M, || vs re-aggregate" "$MED_A" "$MED_B" ms lower \
+		"UPDATE of one row (new TOAST value written both ways); || copies the blocks, re-aggregating decodes and encodes every point; $(q -c "SELECT pg_size_pretty(pg_column_size(data)::bigint) FROM lazy_app_a")"
+}
