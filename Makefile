@@ -15,7 +15,8 @@
 #   make unittest         codec unit tests + fuzz corpus replay, no server
 #   make fuzz             libFuzzer targets (clang), FUZZ_SECONDS=60
 #   make installcheck     pg_regress against a running server
-#                         (pg_virtualenv make installcheck as root)
+#                         (pg_virtualenv -t make installcheck as root;
+#                         -t: a private cluster, so runs may overlap)
 #   make dist             chronos-$(EXTVERSION).0.zip from git (DIST_REV=HEAD)
 
 EXTENSION = chronos
@@ -32,7 +33,15 @@ OBJS = \
 	src/compact_ts_build.o \
 	src/compact_ts_op.o \
 	src/compact_ts_cmp.o \
+	src/compact_ts_lazy.o \
+	src/compact_ts_range.o \
+	src/compact_ts_scan.o \
 	src/memory.o \
+	src/cache.o \
+	src/stream.o \
+	src/csv/csv.o \
+	src/csv/csv_number.o \
+	src/csv/csv_time.o \
 	$(patsubst %.c,%.o,$(CODEC_SRCS))
 
 # Every install and upgrade script, released ones included: a released
@@ -45,12 +54,17 @@ DATA = \
 REGRESS = \
 	compact_ts_io \
 	compact_ts_build \
+	codec \
 	compact_ts_op \
 	compact_ts_cmp \
+	compact_ts_range \
+	unnest_scan \
 	soft_errors \
 	copy \
 	parallel \
-	memory
+	memory \
+	stream \
+	cache
 REGRESS_OPTS = --load-extension=chronos
 
 # -ffp-contract=off: quantization must round the same on every platform
@@ -93,6 +107,10 @@ all install installcheck:
 	@echo "PGXS not found: run 'make test' or 'make demo' (they install postgresql-server-dev-15), or tools/install-deps.sh" >&2; exit 1
 endif
 
+# PGXS does not track header dependencies: every object depends on every
+# header, so that changing a struct never links stale objects.
+$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h src/codec/*.h src/csv/*.h)
+
 # ---- project targets (work without PGXS; they install what is missing) ----
 
 TEST_CC ?= $(if $(shell command -v clang 2>/dev/null),clang,gcc)
@@ -117,8 +135,9 @@ demo:
 bench:
 	bash test/bench/run.sh $(BENCH_MODE)
 
+# the codec's and the CSV library's (src/csv) tests; both run even if one fails
 unittest:
-	bash test/codec/run.sh
+	bash test/codec/run.sh; rc=$$?; bash test/csv/run.sh || rc=1; exit $$rc
 
 FUZZ_SECONDS ?= 60
 fuzz:

@@ -233,7 +233,7 @@ ORDER BY s.id;
 
 \echo
 \echo '-- the text literal of a tiny series: the first 4 points of sp500'
-\echo '-- (the canonical form: one header per block with its codec, exact sum and error bound)'
+\echo '-- (its codec, then the points; values with two decimals are stored exactly)'
 CREATE TEMP TABLE tiny AS
 SELECT compact_ts_agg(ts, value) AS data
 FROM (SELECT ts, value FROM points WHERE series = 'sp500.price' ORDER BY ts LIMIT 4) p;
@@ -257,6 +257,46 @@ SELECT name, time_range(data),
 	(value_array(data))[1:3] AS "value_array(data)[1:3]",
 	cardinality(value_array(data)) AS cardinality
 FROM series WHERE name = 'iowa.Renewables';
+
+\echo
+\echo '== 5. Ranges, buckets and shapes, read from the blocks they need =='
+\echo
+\echo '-- the shape of every series at a glance: sparkline(data, 40), one character per equal stretch'
+\echo '-- of time, the height of its average (a space: no point in that stretch, as in the yearly series)'
+SELECT name, length(data) AS points, sparkline(data, 40) FROM series ORDER BY id;
+
+\echo
+\echo '-- one month of the hourly Seattle temperatures: from the block summaries, against the plain rows'
+SELECT 'compact_ts' AS source, st.points, st.min, st.max, round(st.avg::numeric, 4) AS avg, st.decoded_points
+FROM series s, range_stats(s.data, tstzrange('2010-07-01', '2010-08-01')) st
+WHERE s.name = 'seattle_hourly.temperature'
+UNION ALL
+SELECT 'plain rows', count(*), min(value), max(value), round(avg(value)::numeric, 4), NULL
+FROM points WHERE series = 'seattle_hourly.temperature' AND ts >= '2010-07-01' AND ts < '2010-08-01';
+
+\echo
+\echo '-- a day in buckets of 6 hours (date_bin rules), and the value at a time'
+SELECT b.bucket, b.points, b.min, b.max, round(b.avg::numeric, 2) AS avg
+FROM series s, buckets(slice(s.data, tstzrange('2010-07-04', '2010-07-05')), '6 hours') b
+WHERE s.name = 'seattle_hourly.temperature';
+SELECT value_at(data, '2010-07-04 12:00+00') AS at_noon,
+	   value_at(data, '2010-07-04 12:30+00') AS between_points,
+	   value_at(data, '2010-07-04 12:30+00', interpolate => true) AS interpolated
+FROM series WHERE name = 'seattle_hourly.temperature';
+
+\echo
+\echo '-- appending: the blocks of both are copied, nothing is decoded or re-quantized'
+SELECT length(a || b) = length(a) + length(b) AS all_points,
+	   sparkline(a || b, 24) AS joined, sparkline(a, 12) AS first_half, sparkline(b, 12) AS second_half
+FROM (SELECT slice(data, tstzrange(NULL, '2010-07-01')) AS a, slice(data, tstzrange('2010-07-01', NULL)) AS b
+	  FROM series WHERE name = 'seattle_hourly.temperature') s;
+
+\echo
+\echo '-- unnest in FROM runs as chronos''s scan node: points go straight to the executor, and blocks'
+\echo '-- that a WHERE on ts rules out are not decoded (8,759 points are one block: nothing to skip here)'
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT count(*) FROM series s, unnest(s.data) u
+WHERE s.name = 'seattle_hourly.temperature' AND u.ts >= '2010-07-04' AND u.ts < '2010-07-05';
 
 \echo
 \echo 'Done.  The cluster and everything in it is dropped now (pg_virtualenv).'

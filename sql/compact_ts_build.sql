@@ -2,7 +2,8 @@
 -- compact_ts_build: compact_ts(timestamptz[], float8[]) and
 -- compact_ts_agg(timestamptz, float8); round trips of random series of many
 -- shapes and sizes (up to 1,000,000 points), proving every point is within
--- max_error.
+-- max_error; the codecs quant16 (the default) and lossless.  (Every codec,
+-- chronos.default_codec and the max_error forms: codec.sql.)
 --
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
@@ -22,9 +23,12 @@ SELECT * FROM unnest(compact_ts(
 	ARRAY['2020-01-01 00:00:10+00', '2020-01-01 00:00:00+00', '2020-01-01 00:00:10+00',
 		  '2020-01-01 00:00:10+00', '2020-01-01 00:00:00+00']::timestamptz[],
 	ARRAY[10, 20, 30, 40, 50]));
--- +-infinity timestamps, -0, extreme values
-SELECT compact_ts(ARRAY['infinity', '-infinity', '2020-01-01 00:00:00+00']::timestamptz[],
-				  ARRAY[-0.0, 1e-300, -1e308]);
+-- +-infinity timestamps, -0, extreme values: no short decimals, so
+-- quantized on the block's range [-1e308, 1e-300] (-0 comes back as its
+-- max, 1e-300, within max_error) and printed as base64
+SELECT left(x::text, 7) AS form, u.*, max_error(x)
+FROM (SELECT compact_ts(ARRAY['infinity', '-infinity', '2020-01-01 00:00:00+00']::timestamptz[],
+						ARRAY['-0', 1e-300, -1e308]::float8[]) AS x) s, unnest(x) u;
 -- arrays with other lower bounds are paired by position
 SELECT compact_ts('[0:1]={"2020-01-01 00:00:00+00","2020-01-01 00:00:10+00"}'::timestamptz[],
 				  '[5:6]={1,2}'::float8[]);
@@ -50,7 +54,9 @@ SELECT compact_ts(ARRAY['2020-01-01 00:00:00+00']::timestamptz[], ARRAY[1, 2]);
 SELECT compact_ts('{}', ARRAY[1]);
 SELECT compact_ts(ARRAY[['2020-01-01 00:00:00+00'], ['2020-01-01 00:00:10+00']]::timestamptz[], ARRAY[1, 2]);
 SELECT compact_ts(ARRAY['2020-01-01 00:00:00+00', '2020-01-01 00:00:10+00']::timestamptz[], ARRAY[[1], [2]]);
--- errors: NaN and infinite values (22023, naming the position)
+-- errors: NaN and infinite values (22023, naming the position), for the
+-- default codec, quant16, as for every lossy one (lossless stores them:
+-- codec.sql)
 SELECT compact_ts(ARRAY['2020-01-01 00:00:00+00', '2020-01-01 00:00:10+00']::timestamptz[], ARRAY[1, 'NaN']::float8[]);
 SELECT compact_ts(ARRAY['2020-01-01 00:00:00+00', '2020-01-01 00:00:10+00']::timestamptz[], ARRAY['Infinity', 1]::float8[]);
 SELECT compact_ts(ARRAY['infinity']::timestamptz[], ARRAY['-Infinity'::float8]);
@@ -80,7 +86,7 @@ SELECT compact_ts_agg(ts, v) FILTER (WHERE v > 1) FROM readings WHERE sensor = '
 SELECT compact_ts_agg(ts, v ORDER BY ts DESC) FROM readings WHERE sensor = 'a';
 -- the same aggregate twice shares one transition state: both results right
 SELECT compact_ts_agg(ts, v), length(compact_ts_agg(ts, v)) FROM readings WHERE sensor = 'a';
--- NaN and infinite values
+-- NaN and infinite values (a lossy codec)
 SELECT compact_ts_agg(ts, v) FROM (VALUES ('2020-01-01 00:00:00+00'::timestamptz, 1.0::float8),
 									   ('2020-01-01 00:00:10+00', 'NaN')) r(ts, v);
 SELECT compact_ts_agg(ts, v) FROM (VALUES ('2020-01-01 00:00:00+00'::timestamptz, '-Infinity'::float8)) r(ts, v);
@@ -130,8 +136,9 @@ UNION ALL
 SELECT 'constant', i, '2020-01-01'::timestamptz + i * interval '10 s', 42.5
 FROM generate_series(1, 3000) i
 UNION ALL
--- values that are all zero, some of them -0
-SELECT 'zeros', i, '2020-01-01'::timestamptz + i * interval '10 s', CASE WHEN i % 2 = 0 THEN -0.0 ELSE 0.0 END
+-- values that are all zero, some of them -0 (a float8: the numeric -0.0
+-- is 0)
+SELECT 'zeros', i, '2020-01-01'::timestamptz + i * interval '10 s', CASE WHEN i % 2 = 0 THEN '-0'::float8 ELSE 0.0 END
 FROM generate_series(1, 2000) i
 UNION ALL
 -- a long random walk
@@ -177,9 +184,10 @@ SELECT 'one_point', 1, '2020-01-01 00:00:00+00', 7
 UNION ALL
 SELECT 'same_time', i, '2020-01-01 00:00:00+00', i FROM generate_series(1, 2) i
 UNION ALL
--- sizes around the default block size (1024)
+-- sizes around format 2's quantization group (1024 points, format 1's
+-- block) and around its largest block (16,384 points)
 SELECT 'n' || n, i, '2020-01-01'::timestamptz + i * interval '1 s', random()
-FROM (VALUES (1023), (1024), (1025), (2048), (2049)) s(n), generate_series(1, n) i;
+FROM (VALUES (1023), (1024), (1025), (2048), (2049), (16384), (16385)) s(n), generate_series(1, n) i;
 
 -- the input in a random order, so that the constructors have to sort
 CREATE TABLE shapes_shuffled AS SELECT * FROM shapes ORDER BY random();
@@ -196,7 +204,11 @@ SELECT shape,
 	   count(DISTINCT ts) = count(*) AS unique_ts
 FROM shapes_shuffled GROUP BY shape;
 
-SELECT shape, length(x),
+-- exact: the shapes quant16 stores exactly, as that is not larger: decimal
+-- or constant data, and tiny_range (its values lie within some 4,500 ulps
+-- of 1).  Not 'rounded': its 2-decimal values span 100,000 hundredths, more
+-- than quant16's 65,535 steps, so quantizing them is smaller.
+SELECT shape, length(x), max_error(x) = 0 AS exact,
 	   x = x_agg AS agg_same,
 	   NOT unique_ts OR x = x_unordered AS unordered_same,
 	   x::text::compact_ts = x AS text_same,
@@ -253,7 +265,7 @@ SELECT shape,
 	   value_array(x) = (SELECT array_agg(value ORDER BY k) FROM unnest(x) WITH ORDINALITY u(ts, value, k)) AS values_ok
 FROM built ORDER BY shape;
 
--- the value of -0 reads back as 0
+-- the value of -0 reads back as 0 (quant16; lossless keeps it: codec.sql)
 SELECT DISTINCT value::text FROM built, unnest(x) WHERE shape = 'zeros';
 
 -- big_jumps: the ends of time survive
@@ -266,29 +278,39 @@ DROP TABLE built, shapes_shuffled;
 -- Codecs: quant16 (default) and lossless (gorilla)
 -- ---------------------------------------------------------------------
 
+-- values that are no short decimals (unrounded random()), so that quant16
+-- has to quantize them (it would store 2-decimal values from 0 to 100,
+-- 10,000 hundredths, exactly)
 SELECT setseed(0.3);
 CREATE TABLE lossless_src AS
-SELECT i, '2020-01-01'::timestamptz + i * interval '10 s' AS ts,
-	   round((random() * 100)::numeric, 2)::float8 AS v
+SELECT i, '2020-01-01'::timestamptz + i * interval '10 s' AS ts, random() * 100 AS v
 FROM generate_series(1, 5000) i;
 INSERT INTO lossless_src VALUES (5001, '2020-01-02', 1e308), (5002, '2020-01-03', -1e-300),
-	(5003, '2020-01-04', 5e-324), (5004, '2020-01-05', -0.0), (5005, '2020-01-05', 0.1);
+	(5003, '2020-01-04', 5e-324), (5004, '2020-01-05', '-0'), (5005, '2020-01-05', 0.1);
 CREATE TABLE lossless AS
 SELECT compact_ts_agg(ts, v, 'lossless') AS x, compact_ts_agg(ts, v, 'GORILLA') AS g,
 	   compact_ts_agg(ts, v) AS q, compact_ts_agg(ts, v, 'quant16') AS q2
 FROM lossless_src;
--- lossless keeps every value bit for bit (-0 reads back as 0), so max_error
--- is 0; 'lossless' names gorilla; the default is quant16
+-- lossless keeps every value bit for bit (-0 included: compare the bits,
+-- since -0 = 0), so max_error is 0; 'gorilla' names lossless; the default
+-- is quant16, which quantizes (only the ends of each 1,024-point group's
+-- range come back exactly)
 SELECT max_error(x) AS lossless_error, max_error(q) > 0 AS quant16_error,
-	   x = g AS lossless_is_gorilla,
-	   q = q2 AS default_is_quant16,
-	   (SELECT count(*) FILTER (WHERE u.value = s.v AND u.ts = s.ts)
-		FROM unnest(x) WITH ORDINALITY u(ts, value, k) JOIN lossless_src s ON s.i = u.k) AS exact_points
+	   x = g AS lossless_is_gorilla, codec(x), codec(g),
+	   q = q2 AS default_is_quant16, codec(q),
+	   (SELECT count(*) FILTER (WHERE float8send(u.value) = float8send(s.v) AND u.ts = s.ts)
+		FROM unnest(x) WITH ORDINALITY u(ts, value, k) JOIN lossless_src s ON s.i = u.k) AS exact_points,
+	   (SELECT count(*) FILTER (WHERE float8send(u.value) = float8send(s.v))
+		FROM unnest(q) WITH ORDINALITY u(ts, value, k) JOIN lossless_src s ON s.i = u.k) AS quant16_exact_points
 FROM lossless;
 -- the summaries are those of the values as given, whatever the codec
-SELECT min_value(x) = min_value(q) AS same_min, max_value(x) = max_value(q) AS same_max,
-	   sum_value(x) = sum_value(q) AS same_sum, length(x) = length(q) AS same_length
-FROM lossless;
+SELECT min_value(x) = o.min_v AND min_value(q) = o.min_v AS same_min,
+	   max_value(x) = o.max_v AND max_value(q) = o.max_v AS same_max,
+	   sum_value(x) = sum_value(q) AS same_sum,
+	   abs(sum_value(x)::text::numeric - o.exact_sum) <= 1e-15 * o.abs_sum AS sum_exact,
+	   length(x) = o.n AND length(q) = o.n AS same_length
+FROM lossless, (SELECT min(v) AS min_v, max(v) AS max_v, count(*) AS n, sum(v::text::numeric) AS exact_sum,
+					   sum(abs(v::text::numeric)) AS abs_sum FROM lossless_src) o;
 -- text and array constructor round trips give the same bytes
 SELECT x::text::compact_ts = x AS text_same,
 	   left(x::text, 9) AS literal_starts
@@ -314,7 +336,10 @@ SELECT compact_ts_agg(ts, v, NULL) FROM (VALUES ('2020-01-01'::timestamptz, NULL
 SELECT compact_ts(NULL, ARRAY[1.0], 'quant16') IS NULL AS null_array,
 	   compact_ts(ARRAY['2020-01-01']::timestamptz[], NULL, 'lossless') IS NULL AS null_values;
 SELECT compact_ts_agg(ts, v, NULL) IS NULL AS no_rows FROM lossless_src WHERE false;
-SELECT proname, proisstrict FROM pg_proc WHERE proname = 'compact_ts' ORDER BY pronargs;
+-- the forms without a codec read chronos.default_codec: STABLE; those with
+-- one are IMMUTABLE
+SELECT oid::regprocedure AS function, proisstrict, provolatile
+FROM pg_proc WHERE proname IN ('compact_ts', 'compact_ts_agg_transfn') ORDER BY 1::text;
 SELECT compact_ts_agg(ts, v, CASE WHEN i < 10 THEN 'quant16' ELSE 'lossless' END) FROM lossless_src;
 -- a codec per group is fine
 SELECT i % 2 AS grp, max_error(compact_ts_agg(ts, v, CASE WHEN i % 2 = 0 THEN 'lossless' ELSE 'quant16' END)) = 0 AS exact
@@ -338,8 +363,8 @@ SELECT length(x), (compression_stats(x)).points, max_error(x) < 0.001 AS small_e
 	   compression_ratio(x) < 0.5 AS compressed
 FROM built;
 SELECT c.* FROM built, LATERAL check_points(x, 'million') c;
--- the array constructor and the text form (base64, above 100,000 points)
--- agree byte for byte
+-- the array constructor and the text form (base64: quantized, and above
+-- 100,000 points) agree byte for byte
 SELECT compact_ts(array_agg(ts ORDER BY i), array_agg(v ORDER BY i)) =
 	   (SELECT x FROM built) AS constructor_same
 FROM shapes;

@@ -28,15 +28,19 @@ INSERT INTO cmp_values VALUES
 	-- same header fields for the order (first, last, length), other bytes
 	(12, '{2020-01-01 00:00:00+00 => 1, 2020-01-01 00:00:10+00 => 3}');
 -- large values, stored out of line: 200,000 points; 13 and 14 have the same
--- header (lossless, the same multiset of values, so the same exact sum, min
--- and max) and differ only in two swapped values in the middle of one block
-INSERT INTO cmp_values
-SELECT 13, compact_ts_agg('2020-01-01'::timestamptz + i * interval '1 s', i % 100, 'lossless')
+-- header fields (lossless, the same multiset of values, so the same exact
+-- sum, min and max) and differ only in two swapped values in the middle of
+-- one block.  Unrounded random values, so that they stay large (format 2
+-- stores a lossless i % 100 in a few kB).
+SELECT setseed(0.125);
+CREATE TABLE cmp_src AS
+SELECT i, '2020-01-01'::timestamptz + i * interval '1 s' AS ts, random() AS v
 FROM generate_series(1, 200000) i;
+INSERT INTO cmp_values SELECT 13, compact_ts_agg(ts, v, 'lossless') FROM cmp_src;
 INSERT INTO cmp_values
-SELECT 14, compact_ts_agg('2020-01-01'::timestamptz + i * interval '1 s',
-						  CASE i WHEN 150001 THEN 2 WHEN 150002 THEN 1 ELSE i % 100 END, 'lossless')
-FROM generate_series(1, 200000) i;
+SELECT 14, compact_ts_agg(ts, CASE i WHEN 150001 THEN (SELECT v FROM cmp_src WHERE i = 150002)
+									 WHEN 150002 THEN (SELECT v FROM cmp_src WHERE i = 150001) ELSE v END, 'lossless')
+FROM cmp_src;
 INSERT INTO cmp_values
 SELECT 15, compact_ts_agg('2020-01-01'::timestamptz + i * interval '1 s', sin(i / 100.0))
 FROM generate_series(1, 200000) i;
@@ -45,14 +49,17 @@ INSERT INTO cmp_values SELECT id + 100, x::text::compact_ts FROM cmp_values WHER
 INSERT INTO cmp_values SELECT 113, compact_ts_from_bytea(compact_ts_to_bytea(x)) FROM cmp_values WHERE id = 13;
 INSERT INTO cmp_values SELECT 115, compact_ts_agg('2020-01-01'::timestamptz + i * interval '1 s', sin(i / 100.0))
 FROM generate_series(1, 200000) i;
--- 13 and 14: same header fields, different bytes
+-- 13 and 14: the same header fields, even the same 80 header bytes (their
+-- checksums too: the swap changes one block's payload and its checksum,
+-- not the directory or the block index), but different bytes
 SELECT first_time(a.x) = first_time(b.x) AND last_time(a.x) = last_time(b.x) AND length(a.x) = length(b.x)
 	   AND sum_value(a.x) = sum_value(b.x) AND min_value(a.x) = min_value(b.x)
 	   AND max_value(a.x) = max_value(b.x) AS same_header_fields,
-	   substr(compact_ts_to_bytea(a.x), 1, 64) = substr(compact_ts_to_bytea(b.x), 1, 64) AS same_header_bytes,
-	   compact_ts_to_bytea(a.x) = compact_ts_to_bytea(b.x) AS same_bytes,
-	   pg_column_size(a.x) > 100000 AS toasted
-FROM cmp_values a, cmp_values b WHERE a.id = 13 AND b.id = 14;
+	   substr(a.b, 1, 80) = substr(b.b, 1, 80) AS same_header_bytes,
+	   a.b = b.b AS same_bytes,
+	   pg_column_size(a.x) > 1000000 AS toasted
+FROM (SELECT x, compact_ts_to_bytea(x) AS b FROM cmp_values WHERE id = 13) a,
+	 (SELECT x, compact_ts_to_bytea(x) AS b FROM cmp_values WHERE id = 14) b;
 
 -- ---------------------------------------------------------------------
 -- = and <> are byte equality, on every pair
@@ -75,6 +82,13 @@ SELECT x = '{2020-01-01 00:00:00+00 => 1, 2020-01-01 00:00:10+00 => 2}'::compact
 FROM cmp_values WHERE id = 4;
 -- NULL
 SELECT NULL::compact_ts = '{}' AS eq_null, '{}'::compact_ts <> NULL AS ne_null;
+-- the bytes name the format and the codec, so the same points are other
+-- values with another codec or in format 1, even the empty series
+SELECT a, b, a = b AS equal
+FROM (VALUES ('{}'::compact_ts, 'quant16:{}'::compact_ts), ('{}', 'lossless:{}'), ('{}', 'quant12:{}'),
+			 ('{}', compact_ts_from_bytea(decode('01' || repeat('00', 63), 'hex'))),
+			 ('{2020-01-01 00:00:00+00 => 1}', 'lossless:{2020-01-01 00:00:00+00 => 1}'),
+			 ('{2020-01-01 00:00:00+00 => 1}', '{quant16(sum=1,error=0): 2020-01-01 00:00:00+00 => 1}')) v(a, b);
 
 -- ---------------------------------------------------------------------
 -- The order: the empty series first, then first time, last time, length,
@@ -193,8 +207,7 @@ EXPLAIN (COSTS OFF) SELECT id FROM cmp_values WHERE x = '{}';
 SELECT id FROM cmp_values WHERE x = '{}' ORDER BY id;
 -- a large value, looked up with a value computed in the query
 SELECT id FROM cmp_values
-WHERE x = (SELECT compact_ts_agg('2020-01-01'::timestamptz + i * interval '1 s', i % 100, 'lossless')
-		   FROM generate_series(1, 200000) i)
+WHERE x = (SELECT compact_ts_agg(ts, v, 'lossless') FROM cmp_src)
 ORDER BY id;
 RESET enable_seqscan;
 RESET enable_bitmapscan;
@@ -233,4 +246,4 @@ CREATE INDEX cmp_values_btree ON cmp_values (x);
 CREATE INDEX cmp_medium_hash ON cmp_medium USING hash (x);
 DROP TABLE cmp_medium;
 
-DROP TABLE cmp_values, cmp_other;
+DROP TABLE cmp_values, cmp_other, cmp_src;

@@ -29,12 +29,20 @@ ANALYZE par, par_sorted;
 SET max_parallel_workers_per_gather = 0;
 EXPLAIN (COSTS OFF) SELECT compact_ts_agg(ts, v) FROM par;
 -- what each parallel query below must reproduce: key 0 the whole table, 1..5
--- the groups, -1 the sorted table, -2..-6 the groups with the lossless codec
+-- the groups, -1 the sorted table, -2..-6 the groups with the lossless codec,
+-- 10 the table with a max_error of 0.001 (a float8), 11 with 'quant12', 12
+-- with chronos.default_codec = 'max_error=0.01'
 CREATE TABLE serial (k int, x compact_ts);
 INSERT INTO serial SELECT 0, compact_ts_agg(ts, v) FROM par;
 INSERT INTO serial SELECT s, compact_ts_agg(ts, v) FROM par GROUP BY s;
 INSERT INTO serial SELECT -1, compact_ts_agg(ts, v) FROM par_sorted;
 INSERT INTO serial SELECT -1 - s, compact_ts_agg(ts, v, 'lossless') FROM par GROUP BY s;
+INSERT INTO serial SELECT 10, compact_ts_agg(ts, v, 0.001::float8) FROM par;
+INSERT INTO serial SELECT 11, compact_ts_agg(ts, v, 'quant12') FROM par;
+SET chronos.default_codec = 'max_error=0.01';
+INSERT INTO serial SELECT 12, compact_ts_agg(ts, v) FROM par;
+RESET chronos.default_codec;
+SELECT k, codec(x), max_error(x) FROM serial WHERE k >= 10 ORDER BY k;
 SELECT length(x) FROM serial WHERE k = 0;
 
 -- ---------------------------------------------------------------------
@@ -77,6 +85,16 @@ SELECT count(*) AS groups, count(*) FILTER (WHERE g.x = serial.x) AS same_as_ser
 	   max(max_error(g.x)) AS lossless_error
 FROM (SELECT s, compact_ts_agg(ts, v, 'lossless') AS x FROM par GROUP BY s) g
 	 JOIN serial ON serial.k = -1 - g.s;
+-- a bound (a float8 in the serialized state) and a width
+EXPLAIN (COSTS OFF) SELECT compact_ts_agg(ts, v, 0.001::float8) FROM par;
+SELECT compact_ts_agg(ts, v, 0.001::float8) = (SELECT x FROM serial WHERE k = 10) AS bound_same,
+	   compact_ts_agg(ts, v, 'quant12') = (SELECT x FROM serial WHERE k = 11) AS width_same
+FROM par;
+-- chronos.default_codec reaches the workers
+SET chronos.default_codec = 'max_error=0.01';
+EXPLAIN (COSTS OFF) SELECT compact_ts_agg(ts, v) FROM par;
+SELECT compact_ts_agg(ts, v) = (SELECT x FROM serial WHERE k = 12) AS default_codec_same FROM par;
+RESET chronos.default_codec;
 
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;

@@ -38,6 +38,9 @@ INSERT INTO soft_inputs VALUES
 	(2, 'user form', '{2020-01-01 00:00:00+00 => 1.5, 2020-01-01 00:00:10+00 => 2.25}'),
 	(3, 'canonical form', '{quant16(sum=3,error=0): 2020-01-01 00:00:00+00 => 1, 2020-01-01 00:00:10+00 => 2}'),
 	(4, 'base64 form', 'base64:AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=='),
+	(5, 'base64, format 2', 'base64:AgABEAAAAAAAAAAAes2u9QAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='),
+	(6, 'codec prefix', 'quant12:{2020-01-01 00:00:00+00 => 1.5}'),
+	(7, 'NaN, lossless', 'lossless:{2020-01-01 00:00:00+00 => NaN, 2020-01-01 00:00:10+00 => -Infinity}'),
 	(10, 'no braces', 'abc'),
 	(11, 'missing value', '{2020-01-01 =>}'),
 	(12, 'bad value', '{2020-01-01 => abc}'),
@@ -55,7 +58,11 @@ INSERT INTO soft_inputs VALUES
 	(24, 'base64: bad length', 'base64:AQA'),
 	(25, 'base64: unused bits', 'base64:AR=='),
 	(26, 'base64: no bytes', 'base64:'),
-	(27, 'base64: truncated value', 'base64:AQ==');
+	(27, 'base64: truncated value', 'base64:AQ=='),
+	(28, 'unknown codec prefix', 'zip:{2020-01-01 => 1}'),
+	(29, 'prefix and block headers', 'quant16:{quant16(sum=1,error=0): 2020-01-01 00:00:00+00 => 1}'),
+	(30, 'NaN, lossy prefix', 'quant8:{2020-01-01 => NaN}'),
+	(31, 'base64: a checksum fails', 'base64:AgABEAEAAAABAAAANYi9TABgwoYHPgIAAGDChgc+AgAAAAAAAADwPwAAAAAAAPA/AAAAAAAA8D8AAAAAAAAAAAAAAAAAAAAAk3PotgAAAAAAYMKGBz4CAABgwoYHPgIA/+GRbQAAAAAAAAAADQAAAAEAAAAAAQEAAGDChgc+AgAAYMKGBz4CAAAAAAAAAPA/AAAAAAAA8D8AAAAAAADwPwAAAAAAAAAASDNwkQAAAAAAAADwPw==');
 SELECT id, what, pg_input_is_valid(t, 'compact_ts') AS valid FROM soft_inputs ORDER BY id;
 \x on
 SELECT id, what, e.* FROM soft_inputs, LATERAL pg_input_error_info(t, 'compact_ts') e

@@ -21,8 +21,11 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "cache.h"
 #include "compat.h"
+#include "compact_ts.h"
 #include "memory.h"
+#include "stream.h"
 
 /* with its name and version on PostgreSQL 18 (pg_get_loaded_modules()) */
 CHRONOS_MODULE_MAGIC;
@@ -37,6 +40,10 @@ void
 _PG_init(void)
 {
 	chronos_memory_init();
+	chronos_codec_init();
+	chronos_stream_init();
+	chronos_scan_init();
+	chronos_cache_init();
 
 	MarkGUCPrefixReserved("chronos");
 }

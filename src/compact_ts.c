@@ -45,9 +45,12 @@
 
 #include <math.h>
 
+#include <ctype.h>
+
 #include "common/shortest_dec.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
 
@@ -156,7 +159,8 @@ chronos_read_header(const CompactTs *value, cts_header *header)
 /*
  * chronos_fetch_header
  *		Read and check the header of the value behind datum, fetching only
- *		its first CTS_HEADER_SIZE payload bytes.
+ *		its first CTS2_HEADER_SIZE payload bytes (a format 1 header is
+ *		shorter and is read from the same slice).
  *
  * An inline, uncompressed value is read in place; otherwise the header is
  * fetched with PG_DETOAST_DATUM_SLICE (one TOAST chunk for a value stored
@@ -175,7 +179,7 @@ chronos_fetch_header(Datum datum, cts_header *header)
 		chronos_read_header((const CompactTs *) ptr, header);
 		return;
 	}
-	slice = (CompactTs *) PG_DETOAST_DATUM_SLICE(datum, 0, CTS_HEADER_SIZE);
+	slice = (CompactTs *) PG_DETOAST_DATUM_SLICE(datum, 0, CTS2_HEADER_SIZE);
 	chronos_read_header(slice, header);
 	pfree(slice);
 }
@@ -218,7 +222,7 @@ chronos_detoast_free(ChronosMemOp *op, Datum datum, CompactTs *value)
  */
 static cts_status
 reader_open(ChronosBlockReader *reader, ChronosMemOp *op, const uint8 *buf,
-			size_t len, bool want_values)
+			size_t len, bool want_values, bool verify)
 {
 	cts_status	st;
 	uint32		capacity = 0;
@@ -228,6 +232,7 @@ reader_open(ChronosBlockReader *reader, ChronosMemOp *op, const uint8 *buf,
 	reader->op = op;
 	reader->buf = buf;
 	reader->len = len;
+	reader->verify = verify;
 
 	/*
 	 * Header and index now; each payload is checked by cts_decode_block as
@@ -254,7 +259,8 @@ reader_open(ChronosBlockReader *reader, ChronosMemOp *op, const uint8 *buf,
 	{
 		reader->ts = (int64 *) chronos_alloc(op, sizeof(int64) * capacity,
 											 "decode buffer");
-		if (want_values)
+		/* format 2 decodes its integers in values[]: it always needs it */
+		if (want_values || reader->header.version == CTS_FORMAT_V2)
 			reader->values = (double *) chronos_alloc(op, sizeof(double) * capacity,
 													  "decode buffer");
 	}
@@ -292,8 +298,11 @@ reader_step(ChronosBlockReader *reader, bool *done)
 	if (st == CTS_OK && bi->npoints > reader->capacity)
 		st = CTS_ERR_BAD_INDEX;
 	if (st == CTS_OK)
-		st = cts_decode_block(reader->buf, reader->len, &reader->header, bi,
-							  reader->ts, reader->values);
+		st = reader->verify ?
+			cts_decode_block(reader->buf, reader->len, &reader->header, bi,
+							 reader->ts, reader->values) :
+			cts_decode_block_trusted(reader->buf, reader->len, &reader->header, bi,
+									 reader->ts, reader->values);
 	if (st != CTS_OK)
 		return st;
 
@@ -339,7 +348,7 @@ void
 chronos_reader_init(ChronosBlockReader *reader, ChronosMemOp *op,
 					const uint8 *buf, size_t len, bool want_values)
 {
-	cts_status	st = reader_open(reader, op, buf, len, want_values);
+	cts_status	st = reader_open(reader, op, buf, len, want_values, false);
 
 	if (st != CTS_OK)
 		chronos_report_corrupt(st);
@@ -400,7 +409,7 @@ chronos_validate_value(ChronosMemOp *op, const uint8 *buf, size_t len,
 	cts_status	st;
 	bool		done = false;
 
-	st = reader_open(&reader, op, buf, len, false);
+	st = reader_open(&reader, op, buf, len, false, true);
 	while (st == CTS_OK && !done && reader.bad_ts == 0)
 		st = reader_step(&reader, &done);
 	chronos_reader_free(&reader);
@@ -624,6 +633,20 @@ run_encoder(const cts_point *pts, size_t n, const cts_encode_opts *opts,
 	}
 }
 
+
+/* ERROR 54000 for a series of more points than a value holds */
+static void
+check_point_count(size_t n)
+{
+	if (n > CTS_MAX_POINTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("series has %zu points, more than the maximum %u",
+						n, CTS_MAX_POINTS),
+				 errhint("Store the series as segments of chronos.chunk_size (now %d) points, one row each.",
+						 chronos_chunk_size)));
+}
+
 /*
  * chronos_encode_points
  *		Encode the sorted points pts[0..n) into a new compact_ts.
@@ -651,13 +674,7 @@ chronos_encode_points(ChronosMemOp *op, const cts_point *pts, size_t n,
 	CompactTs  *result;
 
 	*status = CTS_OK;
-	if (n > CTS_MAX_POINTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("series has %zu points, more than the maximum %u",
-						n, CTS_MAX_POINTS),
-				 errhint("Store the series as segments of chronos.chunk_size (now %d) points, one row each.",
-						 chronos_chunk_size)));
+	check_point_count(n);
 
 	st = run_encoder(pts, n, opts, NULL, 0, &size, bad_index);
 	if (st == CTS_ERR_TOO_MANY_POINTS)
@@ -695,9 +712,125 @@ chronos_encode_points(ChronosMemOp *op, const cts_point *pts, size_t n,
 	SET_VARSIZE(result, VARHDRSZ + len);
 
 #ifdef USE_ASSERT_CHECKING
-	Assert(cts_validate(result->data, len) == CTS_OK);
+	Assert(chronos_validate_value(op, result->data, len, NULL));
 #endif
 
+	return result;
+}
+
+/*
+ * chronos_encode_series
+ *		Encode the sorted points pts[0..n) into a new format 2 compact_ts
+ *		with codec.
+ *
+ * op: the result is allocated (and counted) in op's context.
+ * status, bad_index: on a data error the codec reported (a NaN or infinite
+ *		value for a lossy codec, unsorted input) the result is NULL, *status
+ *		says which and *bad_index names the point; the caller reports it.
+ *
+ * Block by block: each block is encoded into one block-sized buffer and
+ * appended to the payloads, which grow by doubling; the value is then
+ * assembled at its exact size.  The transient memory is about twice the
+ * encoded size plus a few hundred kB, never a worst-case bound per point.
+ * Interrupts are served between blocks.  Too many points or bytes raise
+ * ERRCODE_PROGRAM_LIMIT_EXCEEDED with a hint to store segments.
+ */
+CompactTs *
+chronos_encode_series(ChronosMemOp *op, const cts_point *pts, size_t n,
+					  const ChronosCodec *codec, cts_status *status,
+					  size_t *bad_index)
+{
+	cts_encode2_opts o;
+	uint32		nb,
+				bp,
+				b;
+	cts_status	st;
+	cts_block_info *infos = NULL;
+	uint8	   *scratch;
+	size_t		scratch_len;
+	uint8	   *blockbuf;
+	size_t		blockcap;
+	uint8	   *payloads = NULL;
+	size_t		pcap = 0;
+	size_t		plen = 0;
+	size_t		prefix;
+	CompactTs  *result;
+
+	*status = CTS_OK;
+	memset(&o, 0, sizeof(o));
+	o.codec = codec->kind;
+	o.bits = codec->bits;
+	o.bound = codec->bound;
+	check_point_count(n);
+	st = cts2_layout(n, &o, &nb, &bp);
+	if (st != CTS_OK)
+		elog(ERROR, "compact_ts encoder: %s", cts_strerror(st));
+	prefix = cts2_prefix_size(nb);
+
+	if (nb > 0)
+	{
+		infos = (cts_block_info *) chronos_alloc(op, sizeof(cts_block_info) * nb,
+												 "block index");
+		scratch_len = cts_encode2_scratch_size(&o);
+		scratch = (uint8 *) chronos_alloc(op, scratch_len, "encoder workspace");
+		blockcap = cts2_block_bound(bp);
+		blockbuf = (uint8 *) chronos_alloc(op, blockcap, "encoder workspace");
+		for (b = 0; b < nb; b++)
+		{
+			size_t		start = (size_t) b * bp;
+			uint32		cnt = (uint32) Min((size_t) bp, n - start);
+
+			CHECK_FOR_INTERRUPTS();
+			if (start > 0 && pts[start].ts < pts[start - 1].ts)
+			{
+				*status = CTS_ERR_UNSORTED;
+				*bad_index = start;
+				return NULL;
+			}
+			st = cts2_encode_block(pts + start, cnt, &o, scratch, scratch_len,
+								   blockbuf, blockcap, &infos[b], bad_index);
+			if (st != CTS_OK)
+			{
+				if (st == CTS_ERR_NONFINITE || st == CTS_ERR_UNSORTED)
+				{
+					*status = st;
+					*bad_index += start;
+					return NULL;
+				}
+				elog(ERROR, "compact_ts encoder failed: %s", cts_strerror(st));
+			}
+			if (prefix + plen + infos[b].length > CTS_MAX_ENCODED)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("compact_ts value would take more than the maximum %zu bytes",
+								CTS_MAX_ENCODED),
+						 errdetail("The series has %zu points.  A value is limited to %zu bytes so that its text form fits in 1 GB.",
+								   n, CTS_MAX_ENCODED),
+						 errhint("Store the series as segments of chronos.chunk_size (now %d) points, one row each.",
+								 chronos_chunk_size)));
+			if (plen + infos[b].length > pcap)
+				chronos_grow(op, (void **) &payloads, &pcap, 1,
+							 plen + infos[b].length, CTS_MAX_ENCODED, "encoded blocks");
+			memcpy(payloads + plen, blockbuf, infos[b].length);
+			plen += infos[b].length;
+		}
+		chronos_free(op, blockbuf);
+		chronos_free(op, scratch);
+	}
+
+	result = (CompactTs *) chronos_alloc(op, VARHDRSZ + prefix + plen, "compact_ts value");
+	SET_VARSIZE(result, VARHDRSZ + prefix + plen);
+	st = cts2_write_prefix(infos, nb, o.codec, o.bits, o.bound, result->data, prefix);
+	if (st != CTS_OK)
+		elog(ERROR, "compact_ts encoder failed: %s", cts_strerror(st));
+	if (plen > 0)
+		memcpy(result->data + prefix, payloads, plen);
+	chronos_free(op, payloads);
+	chronos_free(op, infos);
+
+#ifdef USE_ASSERT_CHECKING
+	Assert(chronos_validate_value(op, result->data, prefix + plen, NULL));
+#endif
 	return result;
 }
 
@@ -720,7 +853,7 @@ chronos_reject_nonfinite(double value, int64 ts, const char *what,
 			 errmsg("compact_ts cannot store NaN or infinite values"),
 			 errdetail("%s, at %s, is %s.", what, tsbuf,
 					   isnan(value) ? "NaN" : (value > 0 ? "Infinity" : "-Infinity")),
-			 errhint("Filter them out first, e.g. WHERE v <> 'NaN' AND v NOT IN ('Infinity', '-Infinity').")));
+			 errhint("Store them with the 'lossless' codec, which keeps them, or filter them out first: WHERE v <> 'NaN' AND v NOT IN ('Infinity', '-Infinity').")));
 	return false;
 }
 
@@ -736,33 +869,201 @@ chronos_report_nonfinite(double value, int64 ts, const char *what)
 	pg_unreachable();
 }
 
+/* ----------------------------------------------------------------
+ *		Codecs (format 2) and chronos.default_codec
+ * ----------------------------------------------------------------
+ */
+
+char	   *chronos_default_codec = NULL;
+
+/*
+ * chronos_codec_parse
+ *		Parse a codec name (see ChronosCodec), case-insensitively, like SQL
+ *		keywords, surrounding spaces allowed.  Returns false for anything
+ *		else (out is then unchanged).  Raises nothing, so the GUC check hook
+ *		can use it.
+ */
+bool
+chronos_codec_parse(const char *name, size_t len, ChronosCodec *out)
+{
+	char		buf[CHRONOS_CODEC_NAME_LEN];
+	size_t		i;
+	size_t		n = 0;
+
+	while (len > 0 && isspace((unsigned char) name[0]))
+	{
+		name++;
+		len--;
+	}
+	while (len > 0 && isspace((unsigned char) name[len - 1]))
+		len--;
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	for (i = 0; i < len; i++)
+		buf[n++] = pg_ascii_tolower((unsigned char) name[i]);
+	buf[n] = '\0';
+
+	if (strcmp(buf, "lossless") == 0 || strcmp(buf, "gorilla") == 0)
+	{
+		out->kind = CTS_CODEC2_LOSSLESS;
+		out->bits = 0;
+		out->bound = 0;
+		return true;
+	}
+	if (strncmp(buf, "quant", 5) == 0 && n > 5 && n <= 7)
+	{
+		int			bits = 0;
+
+		for (i = 5; i < n; i++)
+		{
+			if (buf[i] < '0' || buf[i] > '9')
+				return false;
+			bits = bits * 10 + (buf[i] - '0');
+		}
+		if (bits < 1 || bits > 32 || (buf[5] == '0'))
+			return false;
+		out->kind = CTS_CODEC2_QUANT;
+		out->bits = (uint8) bits;
+		out->bound = 0;
+		return true;
+	}
+	if (strncmp(buf, "max_error", 9) == 0)
+	{
+		const char *p = buf + 9;
+		char	   *end;
+		double		b;
+
+		while (*p == ' ')
+			p++;
+		if (*p != '=')
+			return false;
+		p++;
+		while (*p == ' ')
+			p++;
+		/*
+		 * No errno check: strtod sets ERANGE for a subnormal result too,
+		 * which is a valid bound (the float8 forms accept it, and its name
+		 * must read back); overflow (HUGE_VAL) and underflow to 0 fail the
+		 * tests below.
+		 */
+		/* a decimal number only (strtod would also read hex, inf, nan) */
+		if (strspn(p, "0123456789+-.eE") != strlen(p))
+			return false;
+		b = strtod(p, &end);
+		if (end == p || *end != '\0' || !(b > 0) || !isfinite(b))
+			return false;
+		out->kind = CTS_CODEC2_BOUND;
+		out->bits = 0;
+		out->bound = b;
+		return true;
+	}
+	return false;
+}
+
 /*
  * chronos_codec_from_text
- *		The codec a user named: 'quant16' (the default), 'gorilla', or
- *		'lossless' (the best lossless codec, now gorilla); case-insensitive,
- *		like SQL keywords.  Raises 22023 for any other name.
+ *		The codec a user named in a SQL argument; 22023 if it is not one.
  */
-uint8
-chronos_codec_from_text(text *name)
+void
+chronos_codec_from_text(text *name, ChronosCodec *out)
 {
-	const char *p = VARDATA_ANY(name);
-	size_t		len = VARSIZE_ANY_EXHDR(name);
-	char		lower[16];
-	uint8		codec = 0;
-	size_t		i;
-
-	if (len < sizeof(lower))
-	{
-		for (i = 0; i < len; i++)
-			lower[i] = pg_ascii_tolower((unsigned char) p[i]);
-		if (len == 8 && memcmp(lower, "lossless", 8) == 0)
-			return CTS_CODEC_GORILLA;
-		codec = cts_codec_from_name(lower, len);
-	}
-	if (codec == 0)
+	if (!chronos_codec_parse(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), out))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown compact_ts codec: \"%s\"", text_to_cstring(name)),
-				 errhint("Use 'quant16' (the default: 16-bit quantization with a measured error bound) or 'lossless' (bit-exact values, also known as 'gorilla').")));
-	return codec;
+				 errhint("Use 'quant16' (the default: 16-bit quantization with a measured error bound), 'quant1' to 'quant32' for another width, 'max_error=0.01' for a bound in value units, or 'lossless'.")));
+}
+
+/*
+ * chronos_codec_default
+ *		The codec of chronos.default_codec (checked when it was set).
+ */
+void
+chronos_codec_default(ChronosCodec *out)
+{
+	const char *name = chronos_default_codec ? chronos_default_codec : "quant16";
+
+	if (!chronos_codec_parse(name, strlen(name), out))
+	{
+		/* cannot happen: the check hook refused anything else */
+		out->kind = CTS_CODEC2_QUANT;
+		out->bits = 16;
+		out->bound = 0;
+	}
+}
+
+/*
+ * chronos_codec_name
+ *		The canonical name of a codec into out (CHRONOS_CODEC_NAME_LEN
+ *		bytes): 'quant16', 'max_error=0.01' (shortest text of the bound),
+ *		'lossless'.  Returns its length.
+ */
+int
+chronos_codec_name(const ChronosCodec *codec, char *out)
+{
+	switch (codec->kind)
+	{
+		case CTS_CODEC2_QUANT:
+			return snprintf(out, CHRONOS_CODEC_NAME_LEN, "quant%d", (int) codec->bits);
+		case CTS_CODEC2_BOUND:
+			{
+				char		num[CHRONOS_DOUBLE_BUFLEN];
+
+				chronos_format_double(codec->bound, num);
+				return snprintf(out, CHRONOS_CODEC_NAME_LEN, "max_error=%s", num);
+			}
+		case CTS_CODEC2_LOSSLESS:
+			return snprintf(out, CHRONOS_CODEC_NAME_LEN, "lossless");
+	}
+	return snprintf(out, CHRONOS_CODEC_NAME_LEN, "mixed");
+}
+
+/*
+ * chronos_codec_of_header
+ *		The codec a format 2 value was encoded with; false for a format 1
+ *		value or a mixed one (blocks of different codecs joined).
+ */
+bool
+chronos_codec_of_header(const cts_header *h, ChronosCodec *out)
+{
+	if (h->version != CTS_FORMAT_V2 || h->codec == CTS_CODEC2_MIXED)
+		return false;
+	out->kind = h->codec;
+	out->bits = h->codec_bits;
+	out->bound = h->codec_bound;
+	return true;
+}
+
+/* check hook of chronos.default_codec: a codec name */
+static bool
+check_default_codec(char **newval, void **extra, GucSource source)
+{
+	ChronosCodec c;
+
+	if (*newval == NULL || !chronos_codec_parse(*newval, strlen(*newval), &c))
+	{
+		GUC_check_errdetail("\"%s\" is not a compact_ts codec.", *newval ? *newval : "");
+		GUC_check_errhint("Use quant16, quant1 to quant32, max_error=<bound> or lossless.");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * chronos_codec_init
+ *		Define chronos.default_codec; called once from _PG_init.
+ */
+void
+chronos_codec_init(void)
+{
+	DefineCustomStringVariable("chronos.default_codec",
+							   "The codec compact_ts(), compact_ts_agg() and text literals use when none is named.",
+							   "quant16 (16-bit quantization against each 1,024 points' range, "
+							   "values stored exactly when they are decimals with few digits), "
+							   "quant1 to quant32, max_error=<bound in value units>, or lossless.",
+							   &chronos_default_codec,
+							   "quant16",
+							   PGC_USERSET,
+							   0,
+							   check_default_codec, NULL, NULL);
 }

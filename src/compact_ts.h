@@ -46,6 +46,7 @@
 
 #include "codec/codec.h"
 #include "codec/format.h"
+#include "codec/format2.h"
 #include "compat.h"
 #include "memory.h"
 
@@ -118,6 +119,7 @@ typedef struct ChronosBlockReader
 	double	   *values;			/* NULL unless asked for */
 	uint32		capacity;		/* entries in ts[] / values[] */
 	int64		bad_ts;			/* a timestamp outside timestamptz's range */
+	bool		verify;			/* full checks (untrusted bytes), not trusted */
 } ChronosBlockReader;
 
 /* compact_ts.c: validation and corrupt values */
@@ -145,7 +147,39 @@ extern int	chronos_format_double(double value, char *out);
 #define CHRONOS_TIMESTAMP_BUFLEN	(MAXDATELEN + 1)
 #define CHRONOS_DOUBLE_BUFLEN		32
 
+/*
+ * A codec as SQL names it (format 2): 'quant16' (the default), 'quantN'
+ * for a width of N bits (1 .. 32), 'max_error=X' for an absolute bound, or
+ * 'lossless' ('gorilla' is 1.0's name for it).  chronos.default_codec holds
+ * one of these names.
+ */
+typedef struct ChronosCodec
+{
+	uint8		kind;			/* CTS_CODEC2_QUANT, _BOUND, _LOSSLESS */
+	uint8		bits;			/* QUANT: 1 .. 32 */
+	double		bound;			/* BOUND: finite, > 0 */
+} ChronosCodec;
+
+/* Longest text of a codec name (chronos_codec_name). */
+#define CHRONOS_CODEC_NAME_LEN	48
+
+extern char *chronos_default_codec;	/* chronos.default_codec */
+
+/* compact_ts.c: codecs and their names */
+extern void chronos_codec_init(void);
+
+/* compact_ts_scan.c: the unnest scan node (planner hook, GUC) */
+extern void chronos_scan_init(void);
+extern bool chronos_codec_parse(const char *name, size_t len, ChronosCodec *out);
+extern void chronos_codec_from_text(text *name, ChronosCodec *out);
+extern void chronos_codec_default(ChronosCodec *out);
+extern int	chronos_codec_name(const ChronosCodec *codec, char *out);
+extern bool chronos_codec_of_header(const cts_header *h, ChronosCodec *out);
+
 /* compact_ts.c: the encoder entry and what it rejects */
+extern CompactTs *chronos_encode_series(ChronosMemOp *op, const cts_point *pts,
+										size_t n, const ChronosCodec *codec,
+										cts_status *status, size_t *bad_index);
 extern void chronos_sort_points(ChronosMemOp *op, cts_point *pts, size_t n);
 extern CompactTs *chronos_encode_points(ChronosMemOp *op, const cts_point *pts,
 										size_t n, const cts_encode_opts *opts,
@@ -154,6 +188,5 @@ extern bool chronos_reject_nonfinite(double value, int64 ts, const char *what,
 									 Node *escontext);
 pg_noreturn extern void chronos_report_nonfinite(double value, int64 ts,
 												 const char *what);
-extern uint8 chronos_codec_from_text(text *name);
 
 #endif							/* COMPACT_TS_H */

@@ -38,7 +38,8 @@
  * Rows with a NULL timestamp or value are skipped by the aggregate (the SQL
  * aggregate convention), which is why its transition function is not
  * STRICT; the array constructor rejects NULL elements instead, naming their
- * position.  NaN and infinite values are rejected by both.
+ * position.  NaN and infinite values are rejected by both, except with the
+ * 'lossless' codec, which stores them bit for bit.
  *
  * Copyright (c) 2026, chronos developers
  *
@@ -74,11 +75,11 @@ PG_FUNCTION_INFO_V1(compact_ts_agg_finalfn);
 #define AGG_INITIAL_POINTS	8
 
 /*
- * Header of the serialized aggregate state: the point count (int64), the
- * codec (one byte, 0 = default) and 7 zero bytes, so the points that follow
- * stay 8-byte aligned.
+ * Header of the serialized aggregate state: the point count (int64); the
+ * codec's kind and bits (one byte each) and 6 zero bytes; its bound
+ * (float8).  The points that follow stay 8-byte aligned.
  */
-#define AGG_SERIAL_HEADER	(2 * sizeof(int64))
+#define AGG_SERIAL_HEADER	(3 * sizeof(int64))
 
 /* Most points a serialized state (one bytea) can hold. */
 #define AGG_SERIAL_MAX_POINTS \
@@ -95,7 +96,7 @@ typedef struct CtsAggState
 	size_t		npoints;
 	size_t		capacity;
 	bool		sorted;			/* pts[0..npoints) is in time order */
-	uint8		codec;			/* CTS_CODEC_*, 0 = the default */
+	ChronosCodec codec;			/* named or chronos.default_codec's */
 } CtsAggState;
 
 
@@ -125,7 +126,72 @@ null_codec_error(void)
 	ereport(ERROR,
 			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 			 errmsg("compact_ts codec must not be NULL"),
-			 errhint("Pass a codec name ('quant16', 'lossless' or 'gorilla'), or use the form without a codec.")));
+			 errhint("Pass a codec name ('quant16', 'lossless', 'max_error=0.01', ...) or a max_error, or use the form without a codec.")));
+}
+
+/*
+ * codec_arg
+ *		The codec of argument argno: a name (text) or, for the max_error
+ *		forms, a bound in value units (float8, finite and > 0, else 22023).
+ *		Without the argument, chronos.default_codec's.  NULL: 22004.
+ */
+static void
+codec_arg(FunctionCallInfo fcinfo, int argno, ChronosCodec *codec)
+{
+	Oid			type;
+
+	if (PG_NARGS() <= argno)
+	{
+		chronos_codec_default(codec);
+		return;
+	}
+	if (PG_ARGISNULL(argno))
+		null_codec_error();
+	type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	if (type == FLOAT8OID)
+	{
+		double		b = PG_GETARG_FLOAT8(argno);
+
+		if (!(b > 0) || !isfinite(b))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("max_error must be a positive finite number"),
+					 errdetail("The max_error given was %g.", b)));
+		codec->kind = CTS_CODEC2_BOUND;
+		codec->bits = 0;
+		codec->bound = b;
+		return;
+	}
+	chronos_codec_from_text(PG_GETARG_TEXT_PP(argno), codec);
+}
+
+static bool
+codec_equal(const ChronosCodec *a, const ChronosCodec *b)
+{
+	return a->kind == b->kind && a->bits == b->bits &&
+		memcmp(&a->bound, &b->bound, sizeof(double)) == 0;
+}
+
+/*
+ * encode_or_report
+ *		chronos_encode_series, reporting a non-finite value it found (the
+ *		callers check values themselves, so that is the only data error).
+ */
+static CompactTs *
+encode_or_report(ChronosMemOp *op, const cts_point *pts, size_t n,
+				 const ChronosCodec *codec)
+{
+	cts_status	st;
+	size_t		bad = 0;
+	CompactTs  *result = chronos_encode_series(op, pts, n, codec, &st, &bad);
+
+	if (result == NULL)
+	{
+		if (st == CTS_ERR_NONFINITE && bad < n)
+			chronos_report_nonfinite(pts[bad].value, pts[bad].ts, "An input value");
+		report_encode_failure(st);
+	}
+	return result;
 }
 
 
@@ -210,18 +276,10 @@ compact_ts_from_arrays(PG_FUNCTION_ARGS)
 	ChronosMemOp *op;
 	cts_point  *pts = NULL;
 	CompactTs  *result;
-	cts_status	st;
-	size_t		bad;
 	int			i;
-	cts_encode_opts opts;
+	ChronosCodec codec;
 
-	memset(&opts, 0, sizeof(opts));
-	if (PG_NARGS() > 2)
-	{
-		if (PG_ARGISNULL(2))
-			null_codec_error();
-		opts.codec = chronos_codec_from_text(PG_GETARG_TEXT_PP(2));
-	}
+	codec_arg(fcinfo, 2, &codec);
 	/* STRICT in 1.0; from 1.1 the three-argument form checks itself */
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
@@ -257,7 +315,7 @@ compact_ts_from_arrays(PG_FUNCTION_ARGS)
 										  "points");
 	for (i = 0; i < n_ts; i++)
 	{
-		if (!isfinite(vv[i]))
+		if (!isfinite(vv[i]) && codec.kind != CTS_CODEC2_LOSSLESS)
 		{
 			char	   *what = psprintf("Element %d of the value array", i + 1);
 
@@ -270,9 +328,7 @@ compact_ts_from_arrays(PG_FUNCTION_ARGS)
 	}
 
 	chronos_sort_points(op, pts, n_ts);
-	result = chronos_encode_points(op, pts, n_ts, &opts, &st, &bad);
-	if (result == NULL)
-		report_encode_failure(st);
+	result = encode_or_report(op, pts, n_ts, &codec);
 	chronos_free(op, pts);
 	chronos_free_datum(op, PG_GETARG_DATUM(0), (struct varlena *) ts_arr);
 	chronos_free_datum(op, PG_GETARG_DATUM(1), (struct varlena *) v_arr);
@@ -381,20 +437,24 @@ compact_ts_agg_transfn(PG_FUNCTION_ARGS)
 
 	ts = PG_GETARG_TIMESTAMPTZ(1);
 	value = PG_GETARG_FLOAT8(2);
-	if (!isfinite(value))
-		chronos_report_nonfinite(value, ts, "An input value");
 
 	if (state == NULL)
 	{
 		state = agg_state_create(aggcontext, AGG_INITIAL_POINTS);
-		if (PG_NARGS() > 3)
-			state->codec = chronos_codec_from_text(PG_GETARG_TEXT_PP(3));
+		codec_arg(fcinfo, 3, &state->codec);
 	}
-	else if (PG_NARGS() > 3 &&
-			 chronos_codec_from_text(PG_GETARG_TEXT_PP(3)) != state->codec)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("compact_ts_agg codec must be the same for all rows of a group")));
+	else if (PG_NARGS() > 3)
+	{
+		ChronosCodec c;
+
+		codec_arg(fcinfo, 3, &c);
+		if (!codec_equal(&c, &state->codec))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("compact_ts_agg codec must be the same for all rows of a group")));
+	}
+	if (!isfinite(value) && state->codec.kind != CTS_CODEC2_LOSSLESS)
+		chronos_report_nonfinite(value, ts, "An input value");
 	if (state->npoints == state->capacity)
 		agg_state_reserve(state, state->npoints + 1);
 	if (state->npoints > 0 && ts < state->pts[state->npoints - 1].ts)
@@ -439,7 +499,7 @@ compact_ts_agg_combinefn(PG_FUNCTION_ARGS)
 		state1->sorted = state2->sorted;
 		state1->codec = state2->codec;
 	}
-	else if (state1->codec != state2->codec)
+	else if (!codec_equal(&state1->codec, &state2->codec))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("compact_ts_agg codec must be the same for all rows of a group")));
@@ -483,7 +543,9 @@ compact_ts_agg_serialfn(PG_FUNCTION_ARGS)
 	SET_VARSIZE(result, VARHDRSZ + size);
 	memset(VARDATA(result), 0, AGG_SERIAL_HEADER);
 	memcpy(VARDATA(result), &count, sizeof(count));
-	VARDATA(result)[sizeof(int64)] = (char) state->codec;
+	VARDATA(result)[sizeof(int64)] = (char) state->codec.kind;
+	VARDATA(result)[sizeof(int64) + 1] = (char) state->codec.bits;
+	memcpy(VARDATA(result) + 2 * sizeof(int64), &state->codec.bound, sizeof(double));
 	if (state->npoints > 0)
 		memcpy(VARDATA(result) + AGG_SERIAL_HEADER, state->pts,
 			   state->npoints * sizeof(cts_point));
@@ -525,22 +587,31 @@ compact_ts_agg_deserialfn(PG_FUNCTION_ARGS)
 				 errdetail("The serialized state declares " INT64_FORMAT " points but has %zu bytes.",
 						   count, len)));
 
-	if ((uint8) data[sizeof(int64)] != 0 &&
-		cts_codec_name((uint8) data[sizeof(int64)]) == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("invalid compact_ts_agg state"),
-				 errdetail("The serialized state names unknown codec %d.",
-						   (int) (uint8) data[sizeof(int64)])));
+	{
+		ChronosCodec c;
+		char		name[CHRONOS_CODEC_NAME_LEN];
 
-	state = agg_state_create(CurrentMemoryContext, (size_t) count);
-	state->codec = (uint8) data[sizeof(int64)];
+		c.kind = (uint8) data[sizeof(int64)];
+		c.bits = (uint8) data[sizeof(int64) + 1];
+		memcpy(&c.bound, data + 2 * sizeof(int64), sizeof(double));
+		chronos_codec_name(&c, name);
+		if (!chronos_codec_parse(name, strlen(name), &c) ||
+			c.kind != (uint8) data[sizeof(int64)])
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("invalid compact_ts_agg state"),
+					 errdetail("The serialized state names an unknown codec (%d, %d).",
+							   (int) (uint8) data[sizeof(int64)],
+							   (int) (uint8) data[sizeof(int64) + 1])));
+		state = agg_state_create(CurrentMemoryContext, (size_t) count);
+		state->codec = c;
+	}
 	if (count > 0)
 		memcpy(state->pts, data + AGG_SERIAL_HEADER, (size_t) count * sizeof(cts_point));
 	state->npoints = (size_t) count;
 	for (i = 0; i < state->npoints; i++)
 	{
-		if (!isfinite(state->pts[i].value))
+		if (!isfinite(state->pts[i].value) && state->codec.kind != CTS_CODEC2_LOSSLESS)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("invalid compact_ts_agg state"),
@@ -568,9 +639,6 @@ compact_ts_agg_finalfn(PG_FUNCTION_ARGS)
 	CtsAggState *state;
 	ChronosMemOp *op;
 	CompactTs  *result;
-	cts_status	st;
-	size_t		bad;
-	cts_encode_opts opts;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "compact_ts_agg_finalfn called in non-aggregate context");
@@ -587,12 +655,7 @@ compact_ts_agg_finalfn(PG_FUNCTION_ARGS)
 
 	op = chronos_op_begin(CurrentMemoryContext, "chronos encode",
 						  CHRONOS_MEM_WORK);
-	memset(&opts, 0, sizeof(opts));
-	opts.codec = state->codec;
-	result = chronos_encode_points(op, state->pts, state->npoints, &opts,
-								   &st, &bad);
-	if (result == NULL)
-		report_encode_failure(st);
+	result = encode_or_report(op, state->pts, state->npoints, &state->codec);
 
 	PG_RETURN_COMPACT_TS_P(result);
 }

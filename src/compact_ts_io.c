@@ -6,29 +6,29 @@
  *
  * Text forms
  * ----------
- * Three forms are read, two are printed:
+ * Read:
  *
- *	user form       {2020-01-01 00:00:00+00 => 1.5, 2020-01-01 00:00:10+00 => 2.25}
- *	canonical form  {quant16(sum=3.75,error=0): 2020-01-01 00:00:00+00 => 1.5, ...; gorilla(...): ...}
- *	empty series    {}
- *	base64 form     base64:AQAAAAMAAAAB...
+ *	user form        {2020-01-01 00:00:00+00 => 1.5, 2020-01-01 00:00:10+00 => 2.25}
+ *	with a codec     lossless:{...}, quant12:{...}, max_error=0.01:{...}
+ *	1.0's canonical  {quant16(sum=3.75,error=0): 2020-01-01 00:00:00+00 => 1.5, ...; gorilla(...): ...}
+ *	base64 form      base64:AgAB...
  *
- * The user form is a list of "timestamp => value" points in any order; it
- * is encoded afresh, exactly as compact_ts(timestamptz[], float8[]) would
- * encode the same points (stable sort by time, default blocks).  The
- * canonical form is what compact_ts_out prints for a value of at most
- * CTS_TEXT_READABLE_MAX_POINTS points: the points grouped in their blocks,
- * ';' between blocks, each block opened by a header naming its codec and
- * the exact sum and error bound of the block's original values.  Those two
- * numbers are the only facts about a block that its decoded points do not
- * tell (min and max are themselves points, and the flags follow from them),
- * so re-encoding the canonical form with the same block layout reproduces
- * the stored bytes exactly: in(out(x)) = x byte for byte.  The encoder
- * checks that every value lies on its block's quantization grid and that
- * the header's sum and error are plausible for the points, so a hand-edited
- * canonical literal is rejected rather than stored with made-up summaries.
+ * The user form is a list of "timestamp => value" points in any order,
+ * encoded afresh in format 2 like compact_ts(timestamptz[], float8[], codec)
+ * with the codec named before it, or chronos.default_codec.  1.0's
+ * canonical form (each block opened by its codec and the exact sum and
+ * error bound of its original values) reads back as the format 1 value
+ * 1.0 printed, byte for byte: the encoder checks that every value lies on
+ * its block's grid and that the header's figures are plausible.
  *
- * A larger value prints as "base64:" and the standard base64 (RFC 4648,
+ * Printed: a format 2 value of at most CTS_TEXT_READABLE_MAX_POINTS points
+ * as "<codec>:{points}" when encoding those points with that codec gives
+ * back its bytes exactly (a value the encoder made from its points does;
+ * a slice or an append may not); a format 1 value in 1.0's canonical form;
+ * anything else, and every larger value, in base64.  So in(out(x)) = x
+ * byte for byte in every case.
+ *
+ * The base64 form is "base64:" and the standard base64 (RFC 4648,
  * padded, no line breaks) of its codec buffer: 4 characters per 3 stored
  * bytes, against about 45 for every point of the readable form, so that
  * every value a table can hold has a text form under 1 GB, and pg_dump
@@ -124,6 +124,9 @@ typedef struct CtsParser
 	StringInfoData tok;			/* scratch copy of a number token */
 	const char *cur_at;			/* token being converted, for errcontext */
 	size_t		cur_point;		/* its point number (1-based) */
+	ChronosCodec codec;			/* the user form's codec (format 2) */
+	bool		has_prefix;		/* the literal named it: "codec:{...}" */
+	const char *body;			/* where the "{" is (after the prefix) */
 } CtsParser;
 
 /* Growable text output. */
@@ -519,7 +522,9 @@ parse_point(CtsParser *ps, const char *p, bool canonical)
 		!parse_timestamp(ps, ts_start, ts_end - ts_start, point, &ts))
 		return NULL;
 
+	/* a lossless series keeps NaN and infinities; nothing else can */
 	if (!isfinite(value) &&
+		(canonical || ps->codec.kind != CTS_CODEC2_LOSSLESS) &&
 		!chronos_reject_nonfinite(value, ts,
 								  psprintf("Point %zu of the literal", point),
 								  ps->escontext))
@@ -628,7 +633,7 @@ parse_block_header(CtsParser *ps, const char *p)
 static bool
 parse_literal(CtsParser *ps, bool *canonical)
 {
-	const char *p = skip_space(ps->str);
+	const char *p = skip_space(ps->body ? ps->body : ps->str);
 
 	*canonical = false;
 	if (*p != '{')
@@ -710,16 +715,25 @@ readable_input(CtsParser *ps)
 	if (!parse_literal(ps, &canonical))
 		return NULL;
 
-	memset(&opts, 0, sizeof(opts));
 	if (canonical)
 	{
+		/* 1.0's canonical form: format 1, block by block as printed */
+		if (ps->has_prefix)
+		{
+			syntax_error(ps, "A literal with block headers (the form chronos 1.0 printed) takes no codec prefix.");
+			return NULL;
+		}
+		memset(&opts, 0, sizeof(opts));
 		opts.blocks = ps->blocks;
 		opts.nblocks = ps->nblocks;
+		result = chronos_encode_points(ps->op, ps->pts, ps->npts, &opts, &st, &bad);
 	}
 	else
+	{
 		chronos_sort_points(ps->op, ps->pts, ps->npts);
-
-	result = chronos_encode_points(ps->op, ps->pts, ps->npts, &opts, &st, &bad);
+		result = chronos_encode_series(ps->op, ps->pts, ps->npts, &ps->codec,
+									   &st, &bad);
+	}
 	if (result == NULL)
 	{
 		char		tsbuf[CHRONOS_TIMESTAMP_BUFLEN];
@@ -922,7 +936,29 @@ compact_ts_in(PG_FUNCTION_ARGS)
 	if (strncmp(start, CTS_BASE64_PREFIX, CTS_BASE64_PREFIX_LEN) == 0)
 		result = base64_input(&ps, start + CTS_BASE64_PREFIX_LEN);
 	else
+	{
+		/* "codec:{...}" names the codec; "{...}" takes chronos.default_codec */
+		const char *colon = NULL;
+
+		if (*start != '{')
+			colon = strchr(start, ':');
+		if (colon != NULL && *skip_space(colon + 1) == '{')
+		{
+			if (!chronos_codec_parse(start, colon - start, &ps.codec))
+			{
+				syntax_error(&ps, "Unknown codec \"%.*s\" before the \"{\": use quant16, quant1 to quant32, max_error=<bound> or lossless.",
+							 (int) (colon - start), start);
+				result = NULL;
+				goto done;
+			}
+			ps.has_prefix = true;
+			ps.body = skip_space(colon + 1);
+		}
+		else
+			chronos_codec_default(&ps.codec);
 		result = readable_input(&ps);
+	}
+done:
 
 	if (result == NULL)
 	{
@@ -1073,6 +1109,102 @@ base64_output(ChronosMemOp *op, const uint8 *bytes, size_t len,
 }
 
 /*
+ * readable_output2
+ *		A format 2 value in the readable form "codec:{ts => v, ...}", if
+ *		reading that text back gives the very same bytes; NULL if not (a
+ *		lossy value, whose printed points would be quantized again; blocks
+ *		joined by an append; a NaN with a payload).
+ *
+ * The points are decoded, re-encoded with the value's codec and compared:
+ * the encoder is deterministic, so equal bytes now mean equal bytes when
+ * the text is read back.  The result is in op.
+ */
+static char *
+readable_output2(ChronosMemOp *op, const CompactTs *value, const cts_header *h)
+{
+	ChronosCodec codec;
+	ChronosBlockReader reader;
+	cts_point  *pts;
+	size_t		n = 0;
+	CompactTs  *again;
+	cts_status	st;
+	size_t		bad;
+	bool		same;
+	CtsOutBuf	buf;
+	char		name[CHRONOS_CODEC_NAME_LEN];
+	size_t		i;
+	const double canon_nan = get_float8_nan();
+
+	if (h->npoints > CTS_TEXT_READABLE_MAX_POINTS || !chronos_codec_of_header(h, &codec))
+		return NULL;
+
+	pts = (cts_point *) chronos_alloc(op, sizeof(cts_point) * Max(h->npoints, 1),
+									  "text output");
+	chronos_reader_init(&reader, op, CTS_PAYLOAD(value), CTS_PAYLOAD_LEN(value), true);
+	while (chronos_reader_next(&reader))
+	{
+		uint32		j;
+
+		for (j = 0; j < reader.npoints; j++)
+		{
+			/* the text of a NaN reads back as the one NaN float8in makes */
+			if (isnan(reader.values[j]) &&
+				memcmp(&reader.values[j], &canon_nan, sizeof(double)) != 0)
+			{
+				chronos_reader_free(&reader);
+				chronos_free(op, pts);
+				return NULL;
+			}
+			pts[n].ts = reader.ts[j];
+			pts[n].value = reader.values[j];
+			n++;
+		}
+	}
+	chronos_reader_free(&reader);
+
+	again = chronos_encode_series(op, pts, n, &codec, &st, &bad);
+	same = again != NULL &&
+		VARSIZE(again) - VARHDRSZ == CTS_PAYLOAD_LEN(value) &&
+		memcmp(again->data, CTS_PAYLOAD(value), CTS_PAYLOAD_LEN(value)) == 0;
+	if (again != NULL)
+		chronos_free(op, again);
+	if (!same)
+	{
+		chronos_free(op, pts);
+		return NULL;
+	}
+
+	memset(&buf, 0, sizeof(buf));
+	buf.op = op;
+	buf.npoints = h->npoints;
+	outbuf_reserve(&buf, Min(CTS_MAX_TEXT, 4 + (Size) n * 45 + CHRONOS_CODEC_NAME_LEN));
+	outbuf_append(&buf, name, chronos_codec_name(&codec, name));
+	outbuf_append(&buf, ":{", 2);
+	for (i = 0; i < n; i++)
+	{
+		char	   *out;
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		outbuf_reserve(&buf, CTS_POINT_TEXT_MAX);
+		out = buf.data + buf.len;
+		if (i > 0)
+		{
+			*out++ = ',';
+			*out++ = ' ';
+		}
+		out += chronos_format_timestamp(pts[i].ts, out);
+		memcpy(out, " => ", 4);
+		out += 4;
+		out += chronos_format_double(pts[i].value, out);
+		buf.len = out - buf.data;
+	}
+	outbuf_append(&buf, "}", 2);	/* with the terminating NUL */
+	chronos_free(op, pts);
+	return buf.data;
+}
+
+/*
  * compact_ts_out(compact_ts) -> cstring
  *
  * The canonical form for a value of at most CTS_TEXT_READABLE_MAX_POINTS
@@ -1096,8 +1228,23 @@ compact_ts_out(PG_FUNCTION_ARGS)
 	value = chronos_detoast(op, datum);
 	chronos_read_header(value, &header);
 
-	if (header.npoints <= CTS_TEXT_READABLE_MAX_POINTS)
+	if (header.version == CTS_FORMAT_V2)
 	{
+		result = readable_output2(op, value, &header);
+		if (result == NULL)
+		{
+			(void) chronos_validate_value(op, CTS_PAYLOAD(value),
+										  CTS_PAYLOAD_LEN(value), NULL);
+			result = base64_output(op, CTS_PAYLOAD(value), CTS_PAYLOAD_LEN(value),
+								   header.npoints);
+		}
+	}
+	else if (header.npoints > 0 && header.npoints <= CTS_TEXT_READABLE_MAX_POINTS)
+	{
+		/*
+		 * Not the empty format 1 value: its canonical form "{}" would read
+		 * back as a format 2 value, so it prints as base64.
+		 */
 		ChronosBlockReader reader;
 		CtsOutBuf	buf;
 

@@ -38,6 +38,7 @@
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "utils/array.h"
+#include "utils/float.h"
 #include "utils/rangetypes.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
@@ -55,6 +56,7 @@ PG_FUNCTION_INFO_V1(compact_ts_avg_value);
 PG_FUNCTION_INFO_V1(compact_ts_max_error);
 PG_FUNCTION_INFO_V1(compact_ts_compression_stats);
 PG_FUNCTION_INFO_V1(compact_ts_compression_ratio);
+PG_FUNCTION_INFO_V1(compact_ts_codec);
 PG_FUNCTION_INFO_V1(compact_ts_unnest);
 PG_FUNCTION_INFO_V1(compact_ts_timestamps);
 PG_FUNCTION_INFO_V1(compact_ts_value_array);
@@ -203,26 +205,38 @@ compact_ts_max_value(PG_FUNCTION_ARGS)
 }
 
 /*
- * check_sum_in_range
- *		Raise PostgreSQL's float overflow error if the stored sum is not
- *		finite.
+ * series_sum
+ *		The sum of the series' values by sum(float8)'s rules: PostgreSQL's
+ *		float overflow error if the finite values' sum is beyond double
+ *		precision.
  *
- * The encoder's sum overflows only when the true sum of the values is
- * beyond double precision (it accumulates huge terms separately); the
- * header then holds +-Infinity, or NaN when blocks overflowed in opposite
- * directions.  PostgreSQL's own sum(float8) and avg(float8) raise
+ * The encoder's sum of the finite values overflows only when their true
+ * sum is beyond double precision (it accumulates huge terms separately);
+ * the header then holds +-Infinity, or NaN when blocks overflowed in
+ * opposite directions.  PostgreSQL's own sum(float8) and avg(float8) raise
  * "value out of range: overflow" on the same data, so we do too rather
- * than return an infinity or a NaN that is not the answer.
+ * than return an infinity or a NaN that is not the answer.  A lossless
+ * series may hold NaN or infinities themselves: then the sum is NaN (a NaN,
+ * or both infinities) or the infinity, as sum(float8) gives.
  */
-static void
-check_sum_in_range(const cts_header *h)
+static double
+series_sum(const cts_header *h)
 {
+	/* NaN and infinities of a lossless series, as sum(float8) treats them */
+	if ((h->flags & CTS_V_NAN) ||
+		((h->flags & CTS_V_POSINF) && (h->flags & CTS_V_NEGINF)))
+		return get_float8_nan();
+	if (h->flags & CTS_V_POSINF)
+		return get_float8_infinity();
+	if (h->flags & CTS_V_NEGINF)
+		return -get_float8_infinity();
 	if (!isfinite(h->sum))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("value out of range: overflow"),
 				 errdetail("The sum of the series' %u values is beyond the range of type double precision.",
 						   h->npoints)));
+	return h->sum;
 }
 
 /*
@@ -239,8 +253,7 @@ compact_ts_sum_value(PG_FUNCTION_ARGS)
 	header_of_arg0(fcinfo, &h);
 	if (h.npoints == 0)
 		PG_RETURN_NULL();
-	check_sum_in_range(&h);
-	PG_RETURN_FLOAT8(h.sum);
+	PG_RETURN_FLOAT8(series_sum(&h));
 }
 
 /*
@@ -257,8 +270,7 @@ compact_ts_avg_value(PG_FUNCTION_ARGS)
 	header_of_arg0(fcinfo, &h);
 	if (h.npoints == 0)
 		PG_RETURN_NULL();
-	check_sum_in_range(&h);
-	PG_RETURN_FLOAT8(h.sum / (double) h.npoints);
+	PG_RETURN_FLOAT8(series_sum(&h) / (double) h.npoints);
 }
 
 /*
@@ -335,6 +347,60 @@ compact_ts_compression_ratio(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((double) stored /
 					 ((double) h.npoints * CTS_ORIGINAL_BYTES_PER_POINT));
+}
+
+
+/*
+ * codec(compact_ts) -> text
+ *
+ * The codec the value was built with.  Format 2 keeps it in the header
+ * (quant16, quantN, max_error=<bound>, lossless; mixed after an append of
+ * values built with different codecs).  Format 1 (values written by 1.0)
+ * names a codec per block: the header and index are read (not the
+ * payloads) and the answer is quant16, gorilla, or mixed.
+ */
+Datum
+compact_ts_codec(PG_FUNCTION_ARGS)
+{
+	Datum		datum = PG_GETARG_DATUM(0);
+	cts_header	h;
+	ChronosCodec codec;
+	char		name[CHRONOS_CODEC_NAME_LEN];
+
+	chronos_fetch_header(datum, &h);
+	if (h.version == CTS_FORMAT_V2)
+	{
+		if (!chronos_codec_of_header(&h, &codec))
+			PG_RETURN_TEXT_P(cstring_to_text("mixed"));
+		chronos_codec_name(&codec, name);
+		PG_RETURN_TEXT_P(cstring_to_text(name));
+	}
+	else
+	{
+		Size		n = CTS_HEADER_SIZE + (Size) CTS_INDEX_ENTRY_SIZE * h.nblocks;
+		struct varlena *slice = PG_DETOAST_DATUM_SLICE(datum, 0, n);
+		const uint8 *buf = (const uint8 *) VARDATA_ANY(slice);
+		size_t		len = VARSIZE_ANY_EXHDR(slice);
+		uint8		first = 0;
+		bool		mixed = false;
+		uint32		i;
+
+		for (i = 0; i < h.nblocks; i++)
+		{
+			cts_block_info bi;
+			cts_status	st = cts_read_block_info(buf, len, &h, i, &bi);
+
+			if (st != CTS_OK)
+				chronos_report_corrupt(st);
+			if (i == 0)
+				first = bi.codec;
+			else if (bi.codec != first)
+				mixed = true;
+		}
+		if (h.nblocks == 0)
+			first = CTS_CODEC_QUANT16;
+		PG_RETURN_TEXT_P(cstring_to_text(mixed ? "mixed" : cts_codec_name(first)));
+	}
 }
 
 

@@ -27,6 +27,11 @@
  *	- make_range gained an escontext argument in 16.
  *	- PG_MODULE_MAGIC_EXT (18) lets the module state its name and version
  *	  (pg_get_loaded_modules()).
+ *	- Infinite intervals (17): INTERVAL_NOT_FINITE; before 17 every
+ *	  interval is finite (CHRONOS_INTERVAL_NOT_FINITE is then false).
+ *	- EXPLAIN's property functions (ExplainPropertyText, ...) moved to
+ *	  commands/explain_format.h in 18; a file that defines
+ *	  CHRONOS_NEED_EXPLAIN before including this header gets them.
  *
  * Copyright (c) 2026, chronos developers
  *
@@ -55,6 +60,19 @@
 #include "varatt.h"
 #endif
 #include "utils/rangetypes.h"
+
+#ifdef INTERVAL_NOT_FINITE
+#define CHRONOS_INTERVAL_NOT_FINITE(i) INTERVAL_NOT_FINITE(i)
+#else
+#define CHRONOS_INTERVAL_NOT_FINITE(i) false
+#endif
+
+#ifdef CHRONOS_NEED_EXPLAIN
+#include "commands/explain.h"
+#if PG_VERSION_NUM >= 180000
+#include "commands/explain_format.h"
+#endif
+#endif
 
 /* ----------------------------------------------------------------
  *		noreturn

@@ -9,7 +9,7 @@
  * ------
  * chronos must never be the reason a backend runs out of memory, and it
  * must say no itself, with a clear error, before PostgreSQL's allocator or
- * the kernel has to.  Four ideas carry this file.
+ * the kernel has to.  Five ideas carry this file.
  *
  * 1. Operations own contexts.  Every piece of work whose memory grows with
  *	  the data (an aggregate's transition states, a decode buffer, the text
@@ -60,6 +60,20 @@
  *	  therefore holds after any ERROR, not only on the happy path; assert
  *	  builds check it on every settle (check_accounting).
  *
+ * 5. The cache gives way.  The per-backend cache (cache.c) keeps each entry
+ *	  in a CHRONOS_MEM_CACHE op of its own, so its bytes are counted like
+ *	  any other and leave exactly when the entry is evicted.  When a request
+ *	  would cross the limit, check_limit first asks the reclaim hook the
+ *	  cache registered (chronos_memory_set_reclaim_hook) to free at least
+ *	  the excess, then checks again; only then does it raise 53400.  The
+ *	  hook is a function pointer, so this file does not depend on cache.c;
+ *	  it evicts least recently used entries, all or nothing: when even an
+ *	  empty cache would not make room, it keeps its entries and the request
+ *	  fails as it would have anyway.  The hook only frees (it ends ops), so
+ *	  it cannot recurse into check_limit.  chronos_memory_fits() asks the
+ *	  same question without raising, for work that can be skipped: the
+ *	  cache declines to keep a value rather than fail the statement.
+ *
  * Many small groups.  An aggregate keeps one state per group, and a
  * HashAggregate keeps every group's state until its end.  A context per
  * state would cost at least its 1 kB first block per group, and PostgreSQL's
@@ -72,10 +86,11 @@
  *
  * What the limit covers.  chronos.max_memory_mb bounds what chronos's
  * operations hold in one process: work memory of all live operations plus
- * the cache.  It does not cover PostgreSQL's own memory (executor state,
- * the tuples an aggregate reads, the hash table of a HashAggregate,
- * catalog caches), nor the malloc overhead around each block, nor small
- * fixed-size allocations chronos makes outside an op.  Those are a bounded,
+ * the cache (whose entries are given up first, idea 5).  It does not cover
+ * PostgreSQL's own memory (executor state, the tuples an aggregate reads,
+ * the hash table of a HashAggregate, catalog caches, the row a cache
+ * loader returns through SPI), nor the malloc overhead around each block,
+ * nor small fixed-size allocations chronos makes outside an op.  Those are a bounded,
  * data-independent overhead; test/memory_sessions.sh and
  * test/memory_groups.sh measure it and the README documents it.  The limit
  * is per process: a parallel query may use up to the limit in the leader
@@ -101,7 +116,10 @@
  *	  makes O(log n) allocations;
  *	- put the op under the context whose lifetime matches the memory (the
  *	  aggregate context, the SRF's multi-call context, the per-call
- *	  context), and never reset an op's context: end the op instead;
+ *	  context), and never reset an op's context: end the op instead; an op
+ *	  whose memory must outlive its maker may be moved under a longer-lived
+ *	  parent once it is complete (the cache builds an entry under the
+ *	  caller's context, so that an error frees it, then keeps it);
  *	- small fixed-size allocations (a block's worth of buffers that never
  *	  grows) may use palloc, but count them if they could be many.
  *
@@ -223,12 +241,17 @@ static dlist_head live_ops = DLIST_STATIC_INIT(live_ops);
 /* The long-lived "chronos" context, created on first use. */
 static MemoryContext chronos_context = NULL;
 
+/* The cache's reclaim hook (idea 5), and whether it is running. */
+static ChronosReclaimHook reclaim_hook = NULL;
+static bool reclaiming = false;
+
 PG_FUNCTION_INFO_V1(chronos_memory_stats);
 PG_FUNCTION_INFO_V1(chronos_memory_reset_peak);
 PG_FUNCTION_INFO_V1(chronos_optimal_chunk_size);
 PG_FUNCTION_INFO_V1(chronos_memory_contexts);
 
 static void chronos_op_reset_callback(void *arg);
+static bool make_room(Size bytes);
 
 /*
  * check_accounting
@@ -374,7 +397,8 @@ chronos_long_lived_context(void)
 /*
  * check_limit
  *		Raise the memory-limit error unless bytes more fit under
- *		chronos.max_memory_mb now.
+ *		chronos.max_memory_mb now, once the cache has given way if it can
+ *		(make_room, idea 5).
  *
  * name: the operation, for the message; bytes: an upper bound of what the
  * coming allocation adds (see the file header, idea 3); what: its purpose.
@@ -404,15 +428,60 @@ check_limit(const char *name, Size bytes, const char *what)
 	return;
 #endif
 
-	if (used_bytes + bytes > limit)
+	if (!make_room(bytes))
 		ereport(ERROR,
 				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
 				 errmsg("chronos memory limit exceeded (chronos.max_memory_mb = %d MB)",
 						chronos_max_memory_mb),
+				 cache_bytes == 0 ?
 				 errdetail("Operation \"%s\" requested %zu bytes for %s; chronos already uses %zu bytes of its %zu-byte limit in this backend.",
-						   name, bytes, what, used_bytes, limit),
+						   name, bytes, what, used_bytes, limit) :
+				 errdetail("Operation \"%s\" requested %zu bytes for %s; chronos already uses %zu bytes of its %zu-byte limit in this backend, %zu of them in the cache, which could not make room.",
+						   name, bytes, what, used_bytes, limit, cache_bytes),
 				 errhint("Raise chronos.max_memory_mb, or process the data in segments of chronos.chunk_size (now %d) points; chronos_optimal_chunk_size() suggests a size that fits.",
 						 chronos_chunk_size)));
+}
+
+/*
+ * make_room
+ *		Whether bytes more fit under chronos.max_memory_mb now, after asking
+ *		the reclaim hook (idea 5) to free the excess if they do not.
+ *
+ * The hook is not asked again while it runs (it only frees, so it should
+ * never get here; the flag is a guard, reset however the hook ends).
+ */
+static bool
+make_room(Size bytes)
+{
+	Size		limit = chronos_memory_limit();
+
+	if (used_bytes + bytes <= limit)
+		return true;
+	if (reclaim_hook != NULL && !reclaiming)
+	{
+		reclaiming = true;
+		PG_TRY();
+		{
+			reclaim_hook(used_bytes + bytes - limit);
+		}
+		PG_FINALLY();
+		{
+			reclaiming = false;
+		}
+		PG_END_TRY();
+	}
+	return used_bytes + bytes <= limit;
+}
+
+/*
+ * chronos_memory_set_reclaim_hook
+ *		Register the function asked to free memory before a request fails
+ *		with the memory-limit error (the cache's, from chronos_cache_init).
+ */
+void
+chronos_memory_set_reclaim_hook(ChronosReclaimHook hook)
+{
+	reclaim_hook = hook;
 }
 
 /*
@@ -847,6 +916,28 @@ chronos_detoast_datum(ChronosMemOp *op, Datum datum, bool packed,
 }
 
 /*
+ * chronos_detoast_slice
+ *		Bytes [offset, offset + length) of the data of the varlena behind
+ *		datum, as a new varlena in the op's context (PG_DETOAST_DATUM_SLICE;
+ *		the limit is checked first).  Fewer bytes come back if the value is
+ *		shorter.  Free it with chronos_free.
+ */
+struct varlena *
+chronos_detoast_slice(ChronosMemOp *op, Datum datum, Size offset, Size length,
+					  const char *what)
+{
+	MemoryContext oldcontext;
+	struct varlena *result;
+
+	check_limit(op->context->name, alloc_bound(add_size(length, VARHDRSZ)), what);
+	oldcontext = MemoryContextSwitchTo(op->context);
+	result = PG_DETOAST_DATUM_SLICE(datum, (int32) offset, (int32) length);
+	MemoryContextSwitchTo(oldcontext);
+	settle(op, what);
+	return result;
+}
+
+/*
  * chronos_free_datum
  *		Undo chronos_detoast_datum: free value if it is a copy.
  */
@@ -897,6 +988,28 @@ Size
 chronos_memory_cache_used(void)
 {
 	return cache_bytes;
+}
+
+/*
+ * chronos_memory_fits
+ *		Whether a new op could take bytes more now, without raising: what
+ *		check_limit would demand for the op's context, one allocation of
+ *		bytes and one small allocation, after the reclaim hook has given way
+ *		if need be (idea 5).  A request no allocator could satisfy does not
+ *		fit.
+ */
+bool
+chronos_memory_fits(Size bytes)
+{
+	Size		overhead = CHRONOS_OP_INIT_BLOCK + 2 * CHRONOS_BLOCK_OVERHEAD +
+		CHRONOS_OP_MAX_BLOCK;
+
+	if (bytes > MaxAllocHugeSize - overhead)
+		return false;
+#ifdef CHRONOS_NO_MEMORY_ACCOUNTING
+	return true;
+#endif
+	return make_room(bytes + overhead);
 }
 
 /*

@@ -13,7 +13,10 @@
  * accounting is right after an ERROR, a cancel or an early end of the
  * query, not only on the happy path.  The op remembers what it holds, so
  * callers never pass a size back: chronos_free(op, ptr).  Per-point work
- * never calls in here: grow buffers geometrically (chronos_grow).
+ * never calls in here: grow buffers geometrically (chronos_grow).  The
+ * cache's entries are ops too (CHRONOS_MEM_CACHE); when a request would
+ * pass the limit, the cache is asked to give way (a reclaim hook) before
+ * the request fails.
  *
  * Copyright (c) 2026, chronos developers
  *
@@ -50,7 +53,11 @@ extern void chronos_memory_init(void);
  * Begin an operation: creates a child context of parent named name (a
  * string constant, shown in pg_backend_memory_contexts and
  * chronos_memory_contexts()).  The op lives in that context and dies with
- * it; deleting or resetting parent ends it, releasing its bytes.
+ * it; deleting or resetting parent ends it, releasing its bytes.  An op
+ * may be moved under a longer-lived parent once it is complete
+ * (MemoryContextSetParent on chronos_op_context): the cache builds an
+ * entry under the caller's context, so that an error frees it, and keeps
+ * it only when it is whole.
  */
 extern ChronosMemOp *chronos_op_begin(MemoryContext parent, const char *name,
 									  ChronosMemKind kind);
@@ -103,6 +110,32 @@ extern struct varlena *chronos_detoast_datum(ChronosMemOp *op, Datum datum,
 											 bool packed, const char *what);
 extern void chronos_free_datum(ChronosMemOp *op, Datum datum,
 							   struct varlena *value);
+
+/*
+ * Bytes [offset, offset + length) of the value behind datum, fetched alone
+ * (PG_DETOAST_DATUM_SLICE) into the op's context after checking the limit.
+ */
+extern struct varlena *chronos_detoast_slice(ChronosMemOp *op, Datum datum,
+											 Size offset, Size length,
+											 const char *what);
+
+/*
+ * The cache gives way.  A reclaim hook, registered once by the cache
+ * (cache.c), is asked to free at least bytes when a request would pass
+ * chronos.max_memory_mb; it returns what it freed.  It must only free
+ * (end CHRONOS_MEM_CACHE ops), never allocate through chronos nor raise an
+ * error, and it may decline (free nothing) when it cannot free enough.
+ */
+typedef Size (*ChronosReclaimHook) (Size bytes);
+extern void chronos_memory_set_reclaim_hook(ChronosReclaimHook hook);
+
+/*
+ * Whether a new op could take bytes more now (one allocation of bytes,
+ * plus the op's context and a small allocation), after the reclaim hook
+ * has given way if need be.  For work that can be skipped rather than
+ * fail: the cache declines to keep a value when this says no.
+ */
+extern bool chronos_memory_fits(Size bytes);
 
 /* Backend-wide figures, in bytes. */
 extern Size chronos_memory_used(void);

@@ -6,8 +6,9 @@
 #	COPY piped from one database into another, as logical replication
 #	without binary mode moves rows.  All three go through the value's text
 #	form (pg_dump reads every table with text COPY), which for more than
-#	100,000 points is base64 of the stored bytes: about 80 MB here, where the
-#	readable form would take 1.3 GB, more than one text value may hold.
+#	100,000 points is base64 of the stored bytes (4/3 of their size; the
+#	"#" lines give it), where the readable form would take 1.3 GB, more than
+#	one text value may hold.
 #
 #	Runs inside a cluster (test/run_tests.sh runs it under pg_virtualenv or
 #	tools/pg-cluster.sh), with chronos installed.  The value is built with

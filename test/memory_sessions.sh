@@ -72,51 +72,18 @@ SESSIONS=(
 WORK=$(mktemp -d /tmp/chronos_memory_sessions.XXXXXX)
 TMP=$WORK
 DBS=("$DB")
-declare -A FD PID_PSQL
 
 # q, check, le, db_cleanup (and ok / not_ok)
 . "$(dirname "${BASH_SOURCE[0]}")/lib/db.sh"
+# start_session, send, sessions_cleanup
+. "$(dirname "${BASH_SOURCE[0]}")/lib/sessions.sh"
 
 vmhwm_kb()
 {
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null
 }
 
-cleanup()
-{
-	local s
-	for s in "${!FD[@]}"; do
-		eval "exec ${FD[$s]}>&-" 2>/dev/null
-	done
-	for s in "${!PID_PSQL[@]}"; do
-		wait "${PID_PSQL[$s]}" 2>/dev/null
-	done
-	db_cleanup
-}
-trap cleanup EXIT
-
-# start_session NAME: a psql reading commands from a fifo, kept open until
-# cleanup, so that its backend stays connected (and measurable) after the
-# work is done.
-start_session()
-{
-	local name=$1 fd
-	mkfifo "$WORK/$name.in"
-	psql -X -q -At -d "$DB" <"$WORK/$name.in" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-	PID_PSQL[$name]=$!
-	exec {fd}>"$WORK/$name.in"
-	FD[$name]=$fd
-	# JIT would map LLVM into the backend: tens of MB of shared library
-	# pages that VmHWM counts but that are neither chronos's memory nor
-	# private to the backend (see the file header)
-	send "$name" "SET jit = off;"
-}
-
-# send NAME TEXT: feed TEXT to session NAME
-send()
-{
-	printf '%s\n' "$2" >&"${FD[$1]}"
-}
+trap sessions_cleanup EXIT
 
 # wait_results COUNT SECONDS: wait until results holds COUNT rows
 wait_results()
@@ -299,9 +266,9 @@ done
 
 # the session with chronos.log_memory on logged its operation's peak
 check "s256: chronos.log_memory logs the operation's peak" \
-	grep -q 'LOG:  chronos operation ".*", peak [0-9]* bytes\|LOG:  chronos operation ".*" .*peak [0-9]* bytes' "$WORK/s256.err"
+	grep -q 'LOG:  chronos operation ".*", peak [0-9]* bytes\|LOG:  chronos operation ".*" .*peak [0-9]* bytes' "$WORK/s256.out"
 check "s16: no log line without chronos.log_memory" \
-	bash -c "! grep -q 'chronos operation' '$WORK/s16.err'"
+	bash -c "! grep -q 'chronos operation' '$WORK/s16.out'"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

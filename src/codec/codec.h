@@ -416,7 +416,7 @@ typedef struct cts_agg
 	int			max_nan;
 	double		min;
 	double		max;
-	double		max_error;		/* largest error of a point taken */
+	double		max_error;		/* largest error a figure may have per point */
 	uint8_t		flags;			/* CTS_V_* seen */
 	cts_sum_state sum;			/* of the finite values */
 } cts_agg;

@@ -257,7 +257,14 @@ cts2_parse_entry(const cts_header *h, const uint8_t *e, cts_block_info *bi)
 		!isfinite(bi->max_error) || !(bi->max_error >= 0.0) ||
 		cts_is_negative_zero(bi->max_error) || bi->max_error > h->max_error)
 		return CTS_ERR_BAD_SUMMARY;
-	if (vmode_exact(bi->vmode) && bi->max_error != 0.0)
+	/*
+	 * An exact block of a lossless value has no error; in a lossy value an
+	 * exact block may carry the bound of the block its points came from
+	 * (a slice or an append copies decoded points without quantizing
+	 * them again).
+	 */
+	if (vmode_exact(bi->vmode) && bi->max_error != 0.0 &&
+		h->codec == CTS_CODEC2_LOSSLESS)
 		return CTS_ERR_BAD_SUMMARY;
 	if (bi->vmode == CTS_M_CONST)
 	{
@@ -266,8 +273,7 @@ cts2_parse_entry(const cts_header *h, const uint8_t *e, cts_block_info *bi)
 			return CTS_ERR_BAD_SUMMARY;
 	}
 	else if (!vmode_exact(bi->vmode) &&
-			 (!isfinite(bi->min) || !isfinite(bi->max) || !(bi->min < bi->max) ||
-			  bi->max_error / 2 > bi->max / 2 - bi->min / 2))
+			 (!isfinite(bi->min) || !isfinite(bi->max) || !(bi->min < bi->max)))
 		return CTS_ERR_BAD_SUMMARY;
 	return CTS_OK;
 }

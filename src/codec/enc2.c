@@ -857,6 +857,14 @@ encode_values2(const cts_point *pts, uint32_t n, const cts_encode2_opts *o,
 			build_float(pts, n, lossless, s, &c);
 			break;
 	}
+
+	/*
+	 * The mode was chosen on the first points; the predictor is chosen
+	 * again on all of them, since the rest may move differently (a coarse
+	 * grid whose codes are all 0 in the sample and alternate later).
+	 */
+	if (n > ne)
+		best.pred = cts_choose_predictor(s->xa, n, periods, np, &best.P);
 	st = cts_pseq_encode(s->xa, n, best.pred, best.P, s->r, *pp,
 						 (size_t) (end - *pp), &len, s->iseq, s->iseq_len);
 	if (st != CTS_OK)

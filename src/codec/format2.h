@@ -20,7 +20,8 @@
  *
  * Everything before the data area has a size known from the header alone,
  * so a reader that wants the blocks of one time range fetches the header
- * and directory (one TOAST chunk for a series of 100 million points), then
+ * and directory (together in the first TOAST chunk, 1,996 bytes, up to 79
+ * directory groups: 82 million points in default blocks), then
  * the one or two groups of 64 index entries the directory points it to,
  * then those blocks' payloads: the bytes read do not grow with the series.
  *
@@ -164,7 +165,11 @@
  *
  * Codecs and modes.  A lossless value (codec 3) uses CONST, DECIMAL without
  * a lossy exception and FLOAT only, each with max_error 0, and keeps every
- * bit (-0.0, NaN payloads, infinities).  The lossy codecs never store NaN
+ * bit (-0.0, NaN payloads, infinities).  In a lossy value an exact block
+ * may carry a max_error above 0: its points are stored exactly as they were
+ * decoded from a lossy block they were taken from (a slice, an append), and
+ * max_error is that block's bound against the original values; its sum is
+ * then that of the stored points.  The lossy codecs never store NaN
  * or infinities, store -0.0 as 0.0, and use any mode: an exact one
  * (CONST, DECIMAL, max_error 0) whenever it is not larger.  quant with
  * width w: every point's error is at most what format 1's quantizer with

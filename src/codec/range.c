@@ -143,7 +143,15 @@ cts_agg_block(cts_agg *acc, const cts_block_info *bi)
 	}
 	cts_sum_add(&acc->sum, bi->sum);
 	acc->flags |= bi->flags & 0x07;
-	if (bi->max_error > acc->max_error)
+
+	/*
+	 * A block's summaries are of its original values, exact whatever its
+	 * error -- except a format 2 exact block that carries the bound of the
+	 * lossy block its points were copied from (a slice's or an append's
+	 * edge): its summaries are of the stored points, so its bound counts.
+	 */
+	if ((bi->vmode == CTS_M_CONST || bi->vmode == CTS_M_DECIMAL ||
+		 bi->vmode == CTS_M_FLOAT) && bi->max_error > acc->max_error)
 		acc->max_error = bi->max_error;
 }
 

@@ -153,6 +153,9 @@ op_encode(series_buf *sb, const codec_def *c)
 			o.codec = c->codec;
 			o.bits = c->bits;
 			o.bound = c->bound;
+			/* CODEC_BENCH_BLOCK: another block size (a study, not a codec) */
+			if (getenv("CODEC_BENCH_BLOCK"))
+				o.block_points = (uint32_t) strtoul(getenv("CODEC_BENCH_BLOCK"), NULL, 10);
 			size = cts_encode2_bound(npoints, &o);
 			if (size > sb[s].enc_cap)
 			{

@@ -65,11 +65,13 @@ case "$MODE" in
 		NSERIES=${BENCH_SERIES:-20}
 		NPOINTS=${BENCH_POINTS:-50000}
 		REPS=${BENCH_REPS:-3}
+		LONG_POINTS=${BENCH_LONG_POINTS:-10000000}
 		;;
 	full)
 		NSERIES=${BENCH_SERIES:-100}
 		NPOINTS=${BENCH_POINTS:-100000}
 		REPS=${BENCH_REPS:-5}
+		LONG_POINTS=${BENCH_LONG_POINTS:-50000000}
 		;;
 	*)
 		echo "usage: $0 [quick|full]" >&2
@@ -91,7 +93,9 @@ ROWS=(
 	row_build_arrays			# 2b compact_ts_agg vs array_agg into the arrays table
 	row_read_from				# 3  unnest in FROM vs plain seq scan
 	row_read_select				# 3b unnest in the select list (streams) vs plain
-	row_read_one_core			# 3c the same without parallel workers
+	row_read_one_core			# 3c FROM unnest vs plain, one core each
+	row_read_select_one_core	# 3d the select list, one core each
+	row_read_function_scan		# 3e FROM unnest with the function scan (1.0's plan)
 	row_aggregate				# 4  header-only sum/avg/min/max vs plain aggregate
 	row_aggregate_unnest		# 4b the same aggregate over decoded points
 	row_range					# 5  one hour of one series vs the PK index
@@ -99,6 +103,17 @@ ROWS=(
 	row_mem_read				# 6  peak backend memory, read
 	row_codec					# 7  the codec alone, in C
 	row_accounting				# 8  memory accounting on vs off
+	row_lazy_scale				# 9  the same query on 1M and on 50M points (rows_lazy.sh)
+	row_lazy_slice				# 10 one hour: slice vs the PK index
+	row_lazy_aggregate			# 11 a day and a month: range_stats vs plain aggregate
+	row_lazy_buckets			# 12 buckets of a month at 1 hour vs GROUP BY date_trunc
+	row_lazy_append				# 13 append 1,000 points to 10M vs re-aggregate
+	row_cache_hit				# 14 a cache hit (and a miss) vs reading the stored value (rows_cache.sh)
+	row_cache_aggregate			# 15 a cache hit vs running an aggregating loader
+	row_cache_preload			# 16 get after preload vs a cold get; the preload itself
+	row_stream_import			# 17 chronos_import_csv vs COPY: MB/s, rows/s, VmHWM, temp bytes (rows_stream.sh)
+	row_stream_method			# 18 the import, mmap vs pread windows
+	row_stream_read				# 19 chronos_read_csv vs file_fdw
 )
 
 log()
@@ -207,6 +222,13 @@ outside()
 if [ "${CHRONOS_BENCH_INSIDE:-}" != 1 ]; then
 	outside
 fi
+
+# rows 9-13 (lazy reads)
+. "$BENCH/rows_lazy.sh"
+# rows 14-16 (the cache)
+. "$BENCH/rows_cache.sh"
+# rows 17-19 (streaming CSV files)
+. "$BENCH/rows_stream.sh"
 
 ###########################################################################
 # Inside the cluster.
@@ -504,38 +526,51 @@ row_build_arrays()
 # 3. Read every point
 READ_NOTE="count(ts) + sum(value) of every point"
 SQL_A_READ="SELECT count(u.ts), sum(u.value) FROM cts_q16 t, unnest(t.data) u"
-row_read_from()
+SQL_A_SELECT="SELECT count((u).ts), sum((u).value) FROM (SELECT unnest(data) AS u FROM cts_q16) s"
+SQL_B_READ="SELECT count(ts), sum(value) FROM plain_pk"
+
+# read_row TEST SETUP SQL_A NOTE: one line of row 3, SQL_A against the
+# plain table's sequential scan, in million rows/s
+read_row()
 {
-	SQL_A=$SQL_A_READ \
-	SQL_B="SELECT count(ts), sum(value) FROM plain_pk" \
-	measure_pair
-	emit 3 "read all: FROM unnest(data) vs plain seq scan" \
+	SETUP=$2 SQL_A=$3 SQL_B=$SQL_B_READ measure_pair
+	emit 3 "$1" \
 		"$(awk -v t="$MED_A" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
 		"$(awk -v t="$MED_B" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mrows/s higher \
-		"$READ_NOTE; $(fmt "$MED_A") ms vs $(fmt "$MED_B") ms; unnest in FROM is a FunctionScan: each series is materialized (temp files written: $(temp_mb "$SQL_A_READ") MB); $(workers "SELECT count(ts), sum(value) FROM plain_pk")"
+		"$READ_NOTE; $(fmt "$MED_A") ms vs $(fmt "$MED_B") ms; $4"
+}
+
+ONE_CORE="SET max_parallel_workers_per_gather = 0;"
+
+row_read_from()
+{
+	read_row "read all: FROM unnest(data) vs plain seq scan" "" "$SQL_A_READ" \
+		"unnest in FROM is chronos's scan node (Custom Scan ChronosUnnest: blocks decoded into the executor's slots, nothing materialized, temp files written: $(temp_mb "$SQL_A_READ") MB); $(workers "$SQL_B_READ")"
 }
 
 row_read_select()
 {
-	SQL_A="SELECT count((u).ts), sum((u).value) FROM (SELECT unnest(data) AS u FROM cts_q16) s" \
-	SQL_B="SELECT count(ts), sum(value) FROM plain_pk" \
-	measure_pair
-	emit 3 "read all: SELECT unnest(data) vs plain seq scan" \
-		"$(awk -v t="$MED_A" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
-		"$(awk -v t="$MED_B" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mrows/s higher \
-		"$READ_NOTE; $(fmt "$MED_A") ms vs $(fmt "$MED_B") ms; unnest in the select list streams (ProjectSet); $(workers "SELECT count(ts), sum(value) FROM plain_pk")"
+	read_row "read all: SELECT unnest(data) vs plain seq scan" "" "$SQL_A_SELECT" \
+		"unnest in the select list streams (ProjectSet); $(workers "$SQL_B_READ")"
 }
 
 row_read_one_core()
 {
-	SETUP="SET max_parallel_workers_per_gather = 0;" \
-	SQL_A="SELECT count((u).ts), sum((u).value) FROM (SELECT unnest(data) AS u FROM cts_q16) s" \
-	SQL_B="SELECT count(ts), sum(value) FROM plain_pk" \
-	measure_pair
-	emit 3 "read all, one core each: SELECT unnest(data) vs plain" \
-		"$(awk -v t="$MED_A" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" \
-		"$(awk -v t="$MED_B" -v n="$TOTAL" 'BEGIN { print n / t / 1000 }')" Mrows/s higher \
-		"$READ_NOTE; $(fmt "$MED_A") ms vs $(fmt "$MED_B") ms; max_parallel_workers_per_gather = 0"
+	read_row "read all, one core each: FROM unnest(data) vs plain" "$ONE_CORE" "$SQL_A_READ" \
+		"max_parallel_workers_per_gather = 0; target >= 1x"
+}
+
+row_read_select_one_core()
+{
+	read_row "read all, one core each: SELECT unnest(data) vs plain" "$ONE_CORE" "$SQL_A_SELECT" \
+		"a value-per-call SRF (a composite datum per point) under ProjectSet"
+}
+
+row_read_function_scan()
+{
+	read_row "read all, one core each: FROM unnest, function scan vs plain" \
+		"$ONE_CORE SET chronos.enable_unnest_scan = off;" "$SQL_A_READ" \
+		"chronos.enable_unnest_scan = off: PostgreSQL's Function Scan materializes each series in a tuplestore (1.0's plan)"
 }
 
 # 4. Aggregates over every point
@@ -567,7 +602,7 @@ row_range()
 	SQL_B="SELECT count(ts), sum(value) FROM plain_pk WHERE series = 1 AND ts >= '$from' AND ts < '$to'" \
 	INNER=10 measure_pair
 	emit 5 "range: 1 hour of 1 series, unnest + WHERE vs PK index" "$MED_A" "$MED_B" ms lower \
-		"360 of $NPOINTS points; no slice() yet: compact_ts decodes the whole series"
+		"360 of $NPOINTS points; the scan node fetches and decodes only the blocks the WHERE on ts leaves (header, index group, one block)"
 }
 
 # 6. Peak backend memory at chronos.max_memory_mb = 64
@@ -722,6 +757,7 @@ inside()
 	"$GEN" "$NSERIES" "$NPOINTS" | q -c "COPY gen FROM STDIN"
 	log "building the stored forms (plain, arrays, compact_ts)"
 	q -v lossless=$lossless -f "$BENCH/sql/generated.sql" >/dev/null
+	lazy_load
 	log "data ready after $(($(date +%s) - t0)) s"
 
 	echo 'set,series,points,compact_ts,compact_ts_lossless,arrays' >"$WORK/bytes.csv"
