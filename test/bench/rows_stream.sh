@@ -31,16 +31,18 @@ if [ "$MODE" = full ]; then
 else
 	STREAM_MB=${BENCH_STREAM_MB:-200}
 fi
-STREAM_FILE=$WORK/stream.csv
-STREAM_IMPORT="INSERT INTO stream_segs SELECT * FROM chronos_import_csv('$STREAM_FILE', key_column => 'series')"
-STREAM_COPY="COPY stream_plain FROM '$STREAM_FILE' WITH (FORMAT csv, HEADER)"
 
 . "$ROOT/test/lib/gen_csv.sh"
 
 # stream_load: the file and the tables, once per run (each row runs in a
-# subshell: the file's counts are kept next to it)
+# subshell: the file's counts are kept next to it).  The names are set
+# here, not when run.sh sources this file: WORK exists only inside the
+# cluster.
 stream_load()
 {
+	STREAM_FILE=$WORK/stream.csv
+	STREAM_IMPORT="INSERT INTO stream_segs SELECT * FROM chronos_import_csv('$STREAM_FILE', key_column => 'series')"
+	STREAM_COPY="COPY stream_plain FROM '$STREAM_FILE' WITH (FORMAT csv, HEADER)"
 	if [ ! -f "$STREAM_FILE.counts" ]; then
 		log "generating a ${STREAM_MB} MB CSV file (seeded)"
 		build_gen_csv "$BUILD" >&2
