@@ -266,3 +266,17 @@ chronos_bufs_ensure(ChronosMemOp *op, ChronosDecodeBufs *d, uint32 n)
 	d->cap = n;
 }
 
+/*
+ * chronos_lazy_decode_range
+ *		Decode block bi into d (grown to fit it) and set [*j0, *j1) to the
+ *		positions of its points within [lo, hi]: what every reader of a
+ *		block a range cuts does.
+ */
+void
+chronos_lazy_decode_range(ChronosLazyValue *lz, const cts_block_info *bi, int64 lo, int64 hi,
+						  ChronosDecodeBufs *d, uint32 *j0, uint32 *j1)
+{
+	chronos_bufs_ensure(lz->op, d, bi->npoints);
+	chronos_lazy_decode(lz, bi, d->ts, d->values);
+	cts_point_search(d->ts, bi->npoints, lo, hi, j0, j1);
+}

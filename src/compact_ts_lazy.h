@@ -60,5 +60,8 @@ extern void chronos_lazy_decode(ChronosLazyValue *lz, const cts_block_info *bi,
 extern const uint8 *chronos_lazy_payload(ChronosLazyValue *lz, const cts_block_info *bi,
 										 struct varlena **copy);
 extern void chronos_bufs_ensure(ChronosMemOp *op, ChronosDecodeBufs *d, uint32 n);
+extern void chronos_lazy_decode_range(ChronosLazyValue *lz, const cts_block_info *bi,
+									  int64 lo, int64 hi, ChronosDecodeBufs *d,
+									  uint32 *j0, uint32 *j1);
 
 #endif							/* CHRONOS_COMPACT_TS_LAZY_H */

@@ -158,9 +158,7 @@ range_aggregate(ChronosLazyValue *lz, int64 lo, int64 hi, cts_agg *acc)
 			cts_agg_block(acc, &bi);
 			continue;
 		}
-		chronos_bufs_ensure(lz->op, &d, bi.npoints);
-		chronos_lazy_decode(lz, &bi, d.ts, d.values);
-		cts_point_search(d.ts, bi.npoints, lo, hi, &j0, &j1);
+		chronos_lazy_decode_range(lz, &bi, lo, hi, &d, &j0, &j1);
 		cts_agg_points(acc, d.values, j0, j1, bi.max_error);
 	}
 }
@@ -423,9 +421,7 @@ compact_ts_value_at(PG_FUNCTION_ARGS)
 	if (b < lz.h.nblocks)
 	{
 		chronos_lazy_block(&lz, b, &bi);
-		chronos_bufs_ensure(op, &d, bi.npoints);
-		chronos_lazy_decode(&lz, &bi, d.ts, d.values);
-		cts_point_search(d.ts, bi.npoints, t, t, &j0, &j1);
+		chronos_lazy_decode_range(&lz, &bi, t, t, &d, &j0, &j1);
 		if (j0 < j1)
 		{
 			found = true;
@@ -696,9 +692,7 @@ add_range(BlockList *bl, ChronosLazyValue *lz, int64 lo, int64 hi, ChronosDecode
 				chronos_free(lz->op, copy);
 			continue;
 		}
-		chronos_bufs_ensure(lz->op, d, bi.npoints);
-		chronos_lazy_decode(lz, &bi, d->ts, d->values);
-		cts_point_search(d->ts, bi.npoints, lo, hi, &j0, &j1);
+		chronos_lazy_decode_range(lz, &bi, lo, hi, d, &j0, &j1);
 		if (j1 > j0)
 			bl_add_points(bl, d->ts + j0, d->values + j0, j1 - j0, bi.max_error);
 	}
@@ -1144,9 +1138,7 @@ compact_ts_sparkline(PG_FUNCTION_ARGS)
 				cts_agg_block(&accs[STRETCH(bi.first_ts)], &bi);
 				continue;
 			}
-			chronos_bufs_ensure(op, &d, bi.npoints);
-			chronos_lazy_decode(&lz, &bi, d.ts, d.values);
-			cts_point_search(d.ts, bi.npoints, lo, hi, &j0, &j1);
+			chronos_lazy_decode_range(&lz, &bi, lo, hi, &d, &j0, &j1);
 			for (j = j0; j < j1; j++)
 				cts_agg_points(&accs[STRETCH(d.ts[j])], d.values, j, j + 1, bi.max_error);
 		}
