@@ -133,6 +133,59 @@ WHERE t.series <= 4 AND u.ts < '2024-01-01'::timestamptz + t.series * interval '
 SELECT * FROM s_plan($q$SELECT count(*) FROM s_series t, unnest(t.d) u WHERE t.series <= 4$q$, 'Series Read|Blocks', true);
 
 -- ---------------------------------------------------------------------
+-- unnest(slice(v, r)): the node reads v within r, without building the
+-- slice; the rows are the slice's
+-- ---------------------------------------------------------------------
+
+SELECT * FROM s_plan($q$SELECT count(*) FROM s_series t,
+	unnest(slice(t.d, tstzrange('2024-01-05', '2024-01-05 01:00'))) u WHERE t.series <= 4$q$,
+	'Slice|Series|Blocks', true);
+SELECT q, s_same(q) FROM (VALUES
+	('SELECT t.series, u.* FROM s_series t, unnest(slice(t.d, tstzrange(''2024-01-05'', ''2024-01-05 01:00''))) u'),
+	('SELECT t.series, u.* FROM s_series t, unnest(slice(t.d, tstzrange(''2024-01-05'', ''2024-01-25'', ''(]''))) u'),
+	('SELECT t.series, u.* FROM s_series t, unnest(slice(t.d, tstzrange(NULL, ''2024-01-02''))) u'),
+	('SELECT t.series, u.* FROM s_series t, unnest(slice(t.d, tstzrange(''2024-01-27'', NULL))) u'),
+	('SELECT t.series, u.* FROM s_series t, unnest(slice(t.d, tstzrange(NULL, NULL))) u'),
+	('SELECT t.series, u.* FROM s_series t, unnest(slice(t.d, ''empty''::tstzrange)) u'),
+	('SELECT t.series, u.* FROM s_series t, unnest(slice(t.d, tstzrange(''2024-01-05'', ''2024-01-05''))) u'),
+	('SELECT t.series, u.* FROM s_series t, unnest(slice(t.d, tstzrange(''2024-01-05 00:00'', ''2024-01-05 00:00'', ''[]''))) u'),
+	('SELECT t.series, u.* FROM s_series t, unnest(slice(t.d, NULL::tstzrange)) u'),
+	('SELECT t.series, u.* FROM s_series t, unnest(slice(t.d, tstzrange(''-infinity'', ''infinity'', ''[]''))) u WHERE t.series IN (13, 14, 15, 16)'),
+	-- with conditions on ts too: both bound the blocks
+	('SELECT t.series, u.* FROM s_series t, unnest(slice(t.d, tstzrange(''2024-01-05'', ''2024-01-06''))) u WHERE u.ts >= ''2024-01-05 12:00'' AND u.ts < ''2024-01-07'''),
+	('SELECT t.series, u.* FROM s_series t, unnest(slice(t.d, tstzrange(''2024-01-05'', ''2024-01-06''))) u WHERE u.ts > ''2024-01-06'''),
+	-- a range from the outer row
+	('SELECT t.series, u.* FROM s_series t, unnest(slice(t.d, tstzrange(''2024-01-01''::timestamptz + t.series * interval ''1 day'', ''2024-01-01''::timestamptz + t.series * interval ''1 day 1 hour''))) u'),
+	-- a slice of a slice is read as the outer slice of a value
+	('SELECT t.series, u.* FROM s_series t, unnest(slice(slice(t.d, tstzrange(''2024-01-03'', ''2024-01-09'')), tstzrange(''2024-01-08'', ''2024-01-10''))) u')
+) q(q);
+
+-- chronos.block_points: a layout of smaller blocks holds the same points;
+-- a range decodes only the small blocks it cuts
+SET chronos.block_points = 1024;
+CREATE TABLE s_small AS SELECT series, compact_ts_agg(ts, v) AS d FROM s_rows WHERE series <= 2 GROUP BY series;
+RESET chronos.block_points;
+SELECT s.series, (SELECT count(*) FROM unnest(s.d)) AS points,
+	   (SELECT count(*) FROM ((SELECT * FROM unnest(s.d) EXCEPT ALL SELECT * FROM unnest(t.d))
+							  UNION ALL (SELECT * FROM unnest(t.d) EXCEPT ALL SELECT * FROM unnest(s.d))) x) AS differ,
+	   pg_column_size(s.d) > pg_column_size(t.d) AS larger,
+	   a.decoded_points AS decoded_small, b.decoded_points AS decoded_default,
+	   a.points = r.n AND a.min = r.mn AND a.max = r.mx AND abs(a.sum - r.sm) < 1e-6 AS exact
+FROM s_small s JOIN s_series t USING (series),
+	 range_stats(s.d, tstzrange('2024-01-05', '2024-01-06')) a,
+	 range_stats(t.d, tstzrange('2024-01-05', '2024-01-06')) b,
+	 LATERAL (SELECT count(*), min(v), max(v), sum(v) FROM s_rows
+			  WHERE series = s.series AND ts >= '2024-01-05' AND ts < '2024-01-06') r(n, mn, mx, sm)
+ORDER BY 1;
+SELECT * FROM s_plan($q$SELECT count(*) FROM s_small t, unnest(t.d) u
+WHERE u.ts >= '2024-01-05' AND u.ts < '2024-01-05 01:00'$q$, 'Blocks', true);
+-- its text form reads back as the same bytes
+SELECT series, d::text::compact_ts = d AS same, left(d::text, 7) AS form FROM s_small ORDER BY 1;
+SET chronos.block_points = 100;
+SET chronos.block_points = 70000;
+DROP TABLE s_small;
+
+-- ---------------------------------------------------------------------
 -- Early ends, rescans, cursors, prepared statements, parallel workers
 -- ---------------------------------------------------------------------
 

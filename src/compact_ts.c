@@ -728,6 +728,11 @@ chronos_encode_points(ChronosMemOp *op, const cts_point *pts, size_t n,
  *		value for a lossy codec, unsorted input) the result is NULL, *status
  *		says which and *bad_index names the point; the caller reports it.
  *
+ * block_points: points per block (chronos.block_points for what a query
+ *		builds; 0, the format's default, where the bytes must not depend on
+ *		a setting: the text form's points are read back in the default
+ *		layout wherever they are restored).
+ *
  * Block by block: each block is encoded into one block-sized buffer and
  * appended to the payloads, which grow by doubling; the value is then
  * assembled at its exact size.  The transient memory is about twice the
@@ -737,8 +742,8 @@ chronos_encode_points(ChronosMemOp *op, const cts_point *pts, size_t n,
  */
 CompactTs *
 chronos_encode_series(ChronosMemOp *op, const cts_point *pts, size_t n,
-					  const ChronosCodec *codec, cts_status *status,
-					  size_t *bad_index)
+					  const ChronosCodec *codec, uint32 block_points,
+					  cts_status *status, size_t *bad_index)
 {
 	cts_encode2_opts o;
 	uint32		nb,
@@ -761,6 +766,7 @@ chronos_encode_series(ChronosMemOp *op, const cts_point *pts, size_t n,
 	o.codec = codec->kind;
 	o.bits = codec->bits;
 	o.bound = codec->bound;
+	o.block_points = block_points;
 	check_point_count(n);
 	st = cts2_layout(n, &o, &nb, &bp);
 	if (st != CTS_OK)
@@ -875,6 +881,7 @@ chronos_report_nonfinite(double value, int64 ts, const char *what)
  */
 
 char	   *chronos_default_codec = NULL;
+int			chronos_block_points = CTS2_DEFAULT_BLOCK_POINTS;
 
 /*
  * chronos_codec_parse
@@ -1066,4 +1073,17 @@ chronos_codec_init(void)
 							   PGC_USERSET,
 							   0,
 							   check_default_codec, NULL, NULL);
+	DefineCustomIntVariable("chronos.block_points",
+							"Points per block of the series compact_ts_agg() and the file importers build.",
+							"A range, point or bucket read decodes the blocks it cuts: fewer points per "
+							"block make reads of short ranges faster and values larger (64 bytes of "
+							"index and the coder's own state per block).  Text literals and input "
+							"always use the default layout.",
+							&chronos_block_points,
+							CTS2_DEFAULT_BLOCK_POINTS,
+							CHRONOS_MIN_BLOCK_POINTS,
+							CTS_MAX_BLOCK_POINTS,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
 }

@@ -164,6 +164,8 @@ typedef struct ChronosCodec
 #define CHRONOS_CODEC_NAME_LEN	48
 
 extern char *chronos_default_codec;	/* chronos.default_codec */
+extern int	chronos_block_points;	/* chronos.block_points */
+#define CHRONOS_MIN_BLOCK_POINTS	256
 
 /* compact_ts.c: codecs and their names */
 extern void chronos_codec_init(void);
@@ -179,6 +181,7 @@ extern bool chronos_codec_of_header(const cts_header *h, ChronosCodec *out);
 /* compact_ts.c: the encoder entry and what it rejects */
 extern CompactTs *chronos_encode_series(ChronosMemOp *op, const cts_point *pts,
 										size_t n, const ChronosCodec *codec,
+										uint32 block_points,
 										cts_status *status, size_t *bad_index);
 extern void chronos_sort_points(ChronosMemOp *op, cts_point *pts, size_t n);
 extern CompactTs *chronos_encode_points(ChronosMemOp *op, const cts_point *pts,

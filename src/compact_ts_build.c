@@ -183,7 +183,8 @@ encode_or_report(ChronosMemOp *op, const cts_point *pts, size_t n,
 {
 	cts_status	st;
 	size_t		bad = 0;
-	CompactTs  *result = chronos_encode_series(op, pts, n, codec, &st, &bad);
+	CompactTs  *result = chronos_encode_series(op, pts, n, codec, (uint32) chronos_block_points,
+											   &st, &bad);
 
 	if (result == NULL)
 	{

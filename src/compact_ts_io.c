@@ -731,7 +731,7 @@ readable_input(CtsParser *ps)
 	else
 	{
 		chronos_sort_points(ps->op, ps->pts, ps->npts);
-		result = chronos_encode_series(ps->op, ps->pts, ps->npts, &ps->codec,
+		result = chronos_encode_series(ps->op, ps->pts, ps->npts, &ps->codec, 0,
 									   &st, &bad);
 	}
 	if (result == NULL)
@@ -1162,7 +1162,7 @@ readable_output2(ChronosMemOp *op, const CompactTs *value, const cts_header *h)
 	}
 	chronos_reader_free(&reader);
 
-	again = chronos_encode_series(op, pts, n, &codec, &st, &bad);
+	again = chronos_encode_series(op, pts, n, &codec, 0, &st, &bad);
 	same = again != NULL &&
 		VARSIZE(again) - VARHDRSZ == CTS_PAYLOAD_LEN(value) &&
 		memcmp(again->data, CTS_PAYLOAD(value), CTS_PAYLOAD_LEN(value)) == 0;

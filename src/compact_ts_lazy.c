@@ -29,12 +29,67 @@
 
 #include "access/detoast.h"
 #include "miscadmin.h"
+#include "utils/rangetypes.h"
 #include "utils/timestamp.h"
 
 #include "compact_ts_lazy.h"
 
-/* bytes of the first fetch: header and, usually, the whole directory */
-#define LAZY_FIRST_FETCH	1996	/* one TOAST chunk */
+/*
+ * Bytes of the first fetch: three TOAST chunks, one index scan of the TOAST
+ * table.  They hold the header, the directory and, for a series of up to 92
+ * blocks (1.5M points in default blocks), the whole block index, so that a
+ * read of such a series fetches only the payloads it needs after it.
+ */
+#define LAZY_FIRST_FETCH	(3 * 1996)
+
+/* ----------------------------------------------------------------
+ *		Ranges
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * chronos_range_bounds
+ *		The closed interval [*lo, *hi] of timestamps a tstzrange holds;
+ *		false for an empty range.  An unbounded side goes to -infinity or
+ *		infinity (which are timestamps a series may hold), an exclusive
+ *		bound one microsecond inwards.
+ */
+bool
+chronos_range_bounds(TypeCacheEntry *typcache, RangeType *r, int64 *lo, int64 *hi)
+{
+	RangeBound	lower,
+				upper;
+	bool		empty;
+
+	range_deserialize(typcache, r, &lower, &upper, &empty);
+	if (empty)
+		return false;
+	if (lower.infinite)
+		*lo = PG_INT64_MIN;
+	else
+	{
+		*lo = DatumGetTimestampTz(lower.val);
+		if (!lower.inclusive)
+		{
+			if (*lo == PG_INT64_MAX)
+				return false;
+			(*lo)++;
+		}
+	}
+	if (upper.infinite)
+		*hi = PG_INT64_MAX;
+	else
+	{
+		*hi = DatumGetTimestampTz(upper.val);
+		if (!upper.inclusive)
+		{
+			if (*hi == PG_INT64_MIN)
+				return false;
+			(*hi)--;
+		}
+	}
+	return *lo <= *hi;
+}
 
 /* ----------------------------------------------------------------
  *		Lazy values
@@ -108,6 +163,26 @@ chronos_lazy_open(ChronosLazyValue *lz, ChronosMemOp *op, Datum datum)
 	}
 }
 
+/*
+ * lazy_bytes
+ *		The len bytes at off of a value in slice mode: within the first
+ *		fetch if they are there (the index of a series of up to 92 blocks,
+ *		the payloads of a small value), else fetched alone into *copy (NULL
+ *		otherwise), which the caller frees.
+ */
+static const uint8 *
+lazy_bytes(ChronosLazyValue *lz, size_t off, size_t len, struct varlena **copy,
+		   const char *what)
+{
+	*copy = NULL;
+	if (off + len <= VARSIZE_ANY_EXHDR(lz->prefix))
+		return (const uint8 *) VARDATA_ANY(lz->prefix) + off;
+	*copy = chronos_detoast_slice(lz->op, lz->datum, off, len, what);
+	if (VARSIZE_ANY_EXHDR(*copy) != len)
+		chronos_report_corrupt(CTS_ERR_TRUNCATED);
+	return (const uint8 *) VARDATA_ANY(*copy);
+}
+
 /* the group of index entries holding block b, fetched and checked */
 void
 chronos_lazy_load_group(ChronosLazyValue *lz, uint32 b)
@@ -122,12 +197,11 @@ chronos_lazy_load_group(ChronosLazyValue *lz, uint32 b)
 		return;
 	if (lz->group_slice != NULL)
 		chronos_free(lz->op, lz->group_slice);
+	lz->group_slice = NULL;
 	cts2_group_span(&lz->h, g, &off, &glen, &lz->group_b0, &lz->group_nb);
 	cts2_dir_entry(lz->dir, g, &de);
-	lz->group_slice = chronos_detoast_slice(lz->op, lz->datum, off, glen, "block index");
-	if (VARSIZE_ANY_EXHDR(lz->group_slice) != glen)
-		chronos_report_corrupt(CTS_ERR_TRUNCATED);
-	st = cts2_check_group(&lz->h, &de, (const uint8 *) VARDATA_ANY(lz->group_slice), glen);
+	lz->group_data = lazy_bytes(lz, off, glen, &lz->group_slice, "block index");
+	st = cts2_check_group(&lz->h, &de, lz->group_data, glen);
 	if (st != CTS_OK)
 		chronos_report_corrupt(st);
 	lz->group = g;
@@ -147,7 +221,7 @@ chronos_lazy_block(ChronosLazyValue *lz, uint32 b, cts_block_info *bi)
 	else
 	{
 		chronos_lazy_load_group(lz, b);
-		st = cts2_parse_entry(&lz->h, (const uint8 *) VARDATA_ANY(lz->group_slice) +
+		st = cts2_parse_entry(&lz->h, lz->group_data +
 							  CTS2_INDEX_ENTRY_SIZE * (size_t) (b - lz->group_b0), bi);
 	}
 	if (st != CTS_OK)
@@ -185,13 +259,13 @@ chronos_lazy_find(ChronosLazyValue *lz, int64 lo, int64 hi, uint32 *b0, uint32 *
 			return;
 		/* the first block within the first group, the last within the last */
 		chronos_lazy_load_group(lz, g0 * CTS2_GROUP_BLOCKS);
-		cts_span_search((const uint8 *) VARDATA_ANY(lz->group_slice), lz->group_nb, 64, 16, 24,
+		cts_span_search(lz->group_data, lz->group_nb, 64, 16, 24,
 						lo, hi, &a, &z);
 		*b0 = lz->group_b0 + a;
 		if (g1 - 1 != g0)
 		{
 			chronos_lazy_load_group(lz, (g1 - 1) * CTS2_GROUP_BLOCKS);
-			cts_span_search((const uint8 *) VARDATA_ANY(lz->group_slice), lz->group_nb,
+			cts_span_search(lz->group_data, lz->group_nb,
 							64, 16, 24, lo, hi, &a, &z);
 		}
 		*b1 = lz->group_b0 + z;
@@ -201,38 +275,51 @@ chronos_lazy_find(ChronosLazyValue *lz, int64 lo, int64 hi, uint32 *b0, uint32 *
 }
 
 /*
- * chronos_lazy_decode
- *		Decode block bi into ts[] and values[] (room for its points),
- *		fetching its payload alone in slice mode; timestamps are checked
- *		against timestamptz's range like the core reader does.
+ * lazy_decode_until
+ *		Decode the points of block bi up to time hi (*count of them) into
+ *		ts[] and values[] (room for the block's points), fetching its
+ *		payload alone in slice mode; timestamps are checked against
+ *		timestamptz's range like the core reader does.
  */
-void
-chronos_lazy_decode(ChronosLazyValue *lz, const cts_block_info *bi, int64 *ts, double *values)
+static void
+lazy_decode_until(ChronosLazyValue *lz, const cts_block_info *bi, int64 hi,
+				  int64 *ts, double *values, uint32 *count)
 {
 	cts_status	st;
 	uint32		i;
 
 	CHECK_FOR_INTERRUPTS();
 	if (lz->whole != NULL)
-		st = cts_decode_block_trusted(lz->whole, lz->len, &lz->h, bi, ts, values);
+		st = cts_decode_block_until(lz->whole, lz->len, &lz->h, bi, hi, ts, values, count);
 	else
 	{
-		struct varlena *p = chronos_detoast_slice(lz->op, lz->datum,
-												  lz->data_off + bi->offset,
-												  bi->length, "block payload");
+		struct varlena *copy;
+		const uint8 *payload = lazy_bytes(lz, lz->data_off + bi->offset, bi->length,
+										  &copy, "block payload");
 
-		if (VARSIZE_ANY_EXHDR(p) != bi->length)
-			st = CTS_ERR_TRUNCATED;
-		else
-			st = cts2_decode_payload_trusted(&lz->h, bi, (const uint8 *) VARDATA_ANY(p),
-											 bi->length, ts, values);
-		chronos_free(lz->op, p);
+		st = cts2_decode_payload_until(&lz->h, bi, payload, bi->length, hi, ts, values, count);
+		if (copy)
+			chronos_free(lz->op, copy);
 	}
 	if (st != CTS_OK)
 		chronos_report_corrupt(st);
 	if (!(IS_VALID_TIMESTAMP(bi->first_ts) && IS_VALID_TIMESTAMP(bi->last_ts)))
-		for (i = 0; i < bi->npoints; i++)
+		for (i = 0; i < *count; i++)
 			chronos_check_timestamp(ts[i]);
+}
+
+/*
+ * chronos_lazy_decode
+ *		Decode block bi whole into ts[] and values[] (room for its points).
+ */
+void
+chronos_lazy_decode(ChronosLazyValue *lz, const cts_block_info *bi, int64 *ts, double *values)
+{
+	uint32		count;
+
+	lazy_decode_until(lz, bi, PG_INT64_MAX, ts, values, &count);
+	if (count != bi->npoints)
+		chronos_report_corrupt(CTS_ERR_BAD_BLOCK);
 }
 
 /*
@@ -246,11 +333,7 @@ chronos_lazy_payload(ChronosLazyValue *lz, const cts_block_info *bi, struct varl
 	*copy = NULL;
 	if (lz->whole != NULL)
 		return lz->whole + cts_data_offset(&lz->h) + bi->offset;
-	*copy = chronos_detoast_slice(lz->op, lz->datum, lz->data_off + bi->offset,
-								  bi->length, "block payload");
-	if (VARSIZE_ANY_EXHDR(*copy) != bi->length)
-		chronos_report_corrupt(CTS_ERR_TRUNCATED);
-	return (const uint8 *) VARDATA_ANY(*copy);
+	return lazy_bytes(lz, lz->data_off + bi->offset, bi->length, copy, "block payload");
 }
 
 
@@ -268,15 +351,20 @@ chronos_bufs_ensure(ChronosMemOp *op, ChronosDecodeBufs *d, uint32 n)
 
 /*
  * chronos_lazy_decode_range
- *		Decode block bi into d (grown to fit it) and set [*j0, *j1) to the
- *		positions of its points within [lo, hi]: what every reader of a
- *		block a range cuts does.
+ *		Decode the points of block bi up to hi into d (grown to fit the
+ *		block) and set [*j0, *j1) to the positions of its points within
+ *		[lo, hi]: what every reader of a block a range cuts does.  The
+ *		points after hi are not decoded (format 2), so a range early in a
+ *		block costs less than the block.
  */
 void
 chronos_lazy_decode_range(ChronosLazyValue *lz, const cts_block_info *bi, int64 lo, int64 hi,
 						  ChronosDecodeBufs *d, uint32 *j0, uint32 *j1)
 {
-	chronos_bufs_ensure(lz->op, d, bi->npoints);
-	chronos_lazy_decode(lz, bi, d->ts, d->values);
-	cts_point_search(d->ts, bi->npoints, lo, hi, j0, j1);
+	uint32		count;
+
+	/* room for the points decoded (all of them for a block of varying step) */
+	chronos_bufs_ensure(lz->op, d, Max(cts_block_count_until(bi, hi), 1));
+	lazy_decode_until(lz, bi, hi, d->ts, d->values, &count);
+	cts_point_search(d->ts, count, lo, hi, j0, j1);
 }

@@ -17,6 +17,8 @@
 #ifndef CHRONOS_COMPACT_TS_LAZY_H
 #define CHRONOS_COMPACT_TS_LAZY_H
 
+#include "utils/rangetypes.h"
+
 #include "compact_ts.h"
 
 /*
@@ -38,7 +40,8 @@ typedef struct ChronosLazyValue
 	uint32		group;			/* the group in group_entries, or UINT32_MAX */
 	uint32		group_b0;
 	uint32		group_nb;
-	struct varlena *group_slice;
+	struct varlena *group_slice;	/* its fetched copy, or NULL */
+	const uint8 *group_data;	/* its index entries (in group_slice or prefix) */
 	size_t		data_off;
 } ChronosLazyValue;
 
@@ -50,6 +53,8 @@ typedef struct ChronosDecodeBufs
 	uint32		cap;
 } ChronosDecodeBufs;
 
+extern bool chronos_range_bounds(TypeCacheEntry *typcache, RangeType *r,
+								 int64 *lo, int64 *hi);
 extern void chronos_lazy_open(ChronosLazyValue *lz, ChronosMemOp *op, Datum datum);
 extern void chronos_lazy_load_group(ChronosLazyValue *lz, uint32 b);
 extern void chronos_lazy_block(ChronosLazyValue *lz, uint32 b, cts_block_info *bi);

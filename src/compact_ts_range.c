@@ -75,7 +75,7 @@ PG_FUNCTION_INFO_V1(compact_ts_sparkline);
 PG_FUNCTION_INFO_V1(compact_ts_append);
 
 /* most points per block when points are stored afresh */
-#define RANGE_BLOCK_POINTS	CTS2_DEFAULT_BLOCK_POINTS
+#define RANGE_BLOCK_POINTS	((size_t) chronos_block_points)
 
 /* widest sparkline */
 #define SPARKLINE_MAX_WIDTH	1000
@@ -85,50 +85,11 @@ PG_FUNCTION_INFO_V1(compact_ts_append);
  * ----------------------------------------------------------------
  */
 
-/*
- * range_bounds
- *		The closed interval [*lo, *hi] of timestamps a tstzrange holds;
- *		false for an empty range.  An unbounded side goes to -infinity or
- *		infinity (which are timestamps a series may hold), an exclusive
- *		bound one microsecond inwards.
- */
+/* the closed interval a tstzrange holds (chronos_range_bounds) */
 static bool
 range_bounds(FunctionCallInfo fcinfo, RangeType *r, int64 *lo, int64 *hi)
 {
-	TypeCacheEntry *typcache;
-	RangeBound	lower,
-				upper;
-	bool		empty;
-
-	typcache = range_get_typcache(fcinfo, RangeTypeGetOid(r));
-	range_deserialize(typcache, r, &lower, &upper, &empty);
-	if (empty)
-		return false;
-	if (lower.infinite)
-		*lo = PG_INT64_MIN;
-	else
-	{
-		*lo = DatumGetTimestampTz(lower.val);
-		if (!lower.inclusive)
-		{
-			if (*lo == PG_INT64_MAX)
-				return false;
-			(*lo)++;
-		}
-	}
-	if (upper.infinite)
-		*hi = PG_INT64_MAX;
-	else
-	{
-		*hi = DatumGetTimestampTz(upper.val);
-		if (!upper.inclusive)
-		{
-			if (*hi == PG_INT64_MIN)
-				return false;
-			(*hi)--;
-		}
-	}
-	return *lo <= *hi;
+	return chronos_range_bounds(range_get_typcache(fcinfo, RangeTypeGetOid(r)), r, lo, hi);
 }
 
 /*
@@ -374,7 +335,7 @@ lazy_first_after(ChronosLazyValue *lz, int64 t)
 		if (g0 >= g1)
 			return lz->h.nblocks;
 		chronos_lazy_load_group(lz, g0 * CTS2_GROUP_BLOCKS);
-		cts_span_search((const uint8 *) VARDATA_ANY(lz->group_slice), lz->group_nb,
+		cts_span_search(lz->group_data, lz->group_nb,
 						64, 16, 24, t, PG_INT64_MAX, &a, &z);
 		return lz->group_b0 + a;
 	}
@@ -421,13 +382,18 @@ compact_ts_value_at(PG_FUNCTION_ARGS)
 	if (b < lz.h.nblocks)
 	{
 		chronos_lazy_block(&lz, b, &bi);
-		chronos_lazy_decode_range(&lz, &bi, t, t, &d, &j0, &j1);
-		if (j0 < j1)
+
+		/*
+		 * The points from t on: just t's, or to interpolate the rest of the
+		 * block (the decoding stops after the last point asked for).
+		 */
+		chronos_lazy_decode_range(&lz, &bi, t, interpolate ? PG_INT64_MAX : t, &d, &j0, &j1);
+		if (j0 < j1 && d.ts[j0] == t)
 		{
 			found = true;
 			result = d.values[j0];
 		}
-		else if (j0 < bi.npoints)
+		else if (j0 < j1)
 		{
 			/* j0: the first point after t */
 			t2 = d.ts[j0];
@@ -537,12 +503,15 @@ bl_flush_pending(BlockList *bl)
 		return;
 	memset(&o, 0, sizeof(o));
 	o.codec = CTS_CODEC2_LOSSLESS;
-	o.block_points = RANGE_BLOCK_POINTS;
-	if (bl->scratch == NULL)
+	/* workspace for this many points: the edge of a short range is small */
+	o.block_points = (uint32) bl->npend;
+	if (bl->scratch_len < cts_encode2_scratch_size(&o))
 	{
+		chronos_free(bl->op, bl->scratch);
+		chronos_free(bl->op, bl->blockbuf);
 		bl->scratch_len = cts_encode2_scratch_size(&o);
 		bl->scratch = (uint8 *) chronos_alloc(bl->op, bl->scratch_len, "encoder workspace");
-		bl->blockcap = cts2_block_bound(RANGE_BLOCK_POINTS);
+		bl->blockcap = cts2_block_bound((uint32) bl->npend);
 		bl->blockbuf = (uint8 *) chronos_alloc(bl->op, bl->blockcap, "encoder workspace");
 	}
 	st = cts2_encode_block(bl->pend, (uint32) bl->npend, &o, bl->scratch, bl->scratch_len,

@@ -63,6 +63,8 @@
 #include "utils/lsyscache.h"
 #include "utils/ruleutils.h"
 #include "utils/memutils.h"
+#include "utils/rangetypes.h"
+#include "utils/typcache.h"
 #include "utils/syscache.h"
 
 #define CHRONOS_NEED_EXPLAIN
@@ -78,8 +80,9 @@ static bool chronos_enable_unnest_scan = true;
 
 static set_rel_pathlist_hook_type prev_set_rel_pathlist_hook = NULL;
 
-/* the C symbol of unnest(compact_ts), as the install script names it */
+/* the C symbols of unnest(compact_ts) and slice(), as the install script names them */
 #define UNNEST_SYMBOL "compact_ts_unnest"
+#define SLICE_SYMBOL "compact_ts_slice"
 
 /* which side of the timestamp a condition bounds (custom_private) */
 #define BOUND_LO		1		/* ts >= x */
@@ -87,6 +90,7 @@ static set_rel_pathlist_hook_type prev_set_rel_pathlist_hook = NULL;
 #define BOUND_HI		3		/* ts <= x */
 #define BOUND_HI_STRICT	4		/* ts < x */
 #define BOUND_EQ		5		/* ts = x */
+#define BOUND_RANGE		6		/* ts <@ x, a tstzrange: unnest(slice(v, x)) */
 
 typedef struct UnnestScanState
 {
@@ -178,9 +182,13 @@ chronos_scan_init(void)
  * ----------------------------------------------------------------
  */
 
-/* Is funcid chronos's unnest(compact_ts)? */
+/*
+ * Is funcid the C function symbol of chronos's library, with nargs
+ * arguments, returning a set or not?  (By its symbol, since the SQL name
+ * may be in any schema.)
+ */
 static bool
-is_chronos_unnest(Oid funcid)
+is_chronos_function(Oid funcid, const char *symbol, int nargs, bool retset)
 {
 	HeapTuple	tuple;
 	bool		result = false;
@@ -190,7 +198,8 @@ is_chronos_unnest(Oid funcid)
 	{
 		Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(tuple);
 
-		if (proc->prolang == ClanguageId && proc->proretset && proc->pronargs == 1)
+		if (proc->prolang == ClanguageId && proc->proretset == retset &&
+			proc->pronargs == nargs)
 		{
 			bool		isnull;
 			Datum		src = SysCacheGetAttr(PROCOID, tuple, Anum_pg_proc_prosrc,
@@ -200,13 +209,27 @@ is_chronos_unnest(Oid funcid)
 			{
 				char	   *name = TextDatumGetCString(src);
 
-				result = strcmp(name, UNNEST_SYMBOL) == 0;
+				result = strcmp(name, symbol) == 0;
 				pfree(name);
 			}
 		}
 		ReleaseSysCache(tuple);
 	}
 	return result;
+}
+
+/*
+ * If arg is slice(v, r), the call of chronos's slice, return it: the scan
+ * then reads v's points in r itself, which are the slice's points exactly
+ * (slice keeps them as they decode), without building the slice.
+ */
+static FuncExpr *
+slice_call(Node *arg)
+{
+	if (IsA(arg, FuncExpr) && list_length(((FuncExpr *) arg)->args) == 2 &&
+		is_chronos_function(((FuncExpr *) arg)->funcid, SLICE_SYMBOL, 2, false))
+		return (FuncExpr *) arg;
+	return NULL;
 }
 
 /* Are Vars of rel in node only its columns 1 and 2 (no whole row)? */
@@ -311,7 +334,7 @@ unnest_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 		return;
 	fexpr = (FuncExpr *) rtfunc->funcexpr;
 	if (!fexpr->funcretset || list_length(fexpr->args) != 1 ||
-		!is_chronos_unnest(fexpr->funcid))
+		!is_chronos_function(fexpr->funcid, UNNEST_SYMBOL, 1, true))
 		return;
 	/* the node returns the two columns, never the whole row */
 	if (!only_plain_columns((Node *) rel->reltarget->exprs, rel->relid))
@@ -373,9 +396,20 @@ unnest_plan_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 	RangeTblEntry *rte = planner_rt_fetch(rel->relid, root);
 	RangeTblFunction *rtfunc = linitial_node(RangeTblFunction, rte->functions);
 	FuncExpr   *fexpr = (FuncExpr *) rtfunc->funcexpr;
-	List	   *exprs = list_make1(copyObject(linitial(fexpr->args)));
+	FuncExpr   *slice = slice_call((Node *) linitial(fexpr->args));
+	List	   *exprs;
 	List	   *kinds = NIL;
 	ListCell   *lc;
+
+	if (slice != NULL)
+	{
+		/* unnest(slice(v, r)): read v within r */
+		exprs = list_make2(copyObject(linitial(slice->args)),
+						   copyObject(lsecond(slice->args)));
+		kinds = list_make1_int(BOUND_RANGE);
+	}
+	else
+		exprs = list_make1(copyObject(linitial(fexpr->args)));
 
 	cscan->scan.plan.targetlist = tlist;
 	cscan->scan.plan.qual = extract_actual_clauses(clauses, false);
@@ -517,15 +551,33 @@ unnest_start(UnnestScanState *state)
 	forboth(le, state->bound_exprs, lk, state->bound_kinds)
 	{
 		bool		bnull;
-		int64		b = DatumGetTimestampTz(ExecEvalExpr((ExprState *) lfirst(le),
-														 econtext, &bnull));
+		Datum		bd = ExecEvalExpr((ExprState *) lfirst(le), econtext, &bnull);
+		int64		b;
 
 		if (bnull)
 		{
-			/* a comparison with NULL is never true */
+			/* a comparison with NULL is never true; slice is strict */
 			state->empty = true;
 			continue;
 		}
+		if (lfirst_int(lk) == BOUND_RANGE)
+		{
+			RangeType  *r = DatumGetRangeTypeP(bd);
+			int64		rlo,
+						rhi;
+
+			if (!chronos_range_bounds(lookup_type_cache(RangeTypeGetOid(r),
+														TYPECACHE_RANGE_INFO),
+									  r, &rlo, &rhi))
+				state->empty = true;
+			else
+			{
+				lo = Max(lo, rlo);
+				hi = Min(hi, rhi);
+			}
+			continue;
+		}
+		b = DatumGetTimestampTz(bd);
 		switch (lfirst_int(lk))
 		{
 			case BOUND_LO:
@@ -592,16 +644,20 @@ unnest_next_block(UnnestScanState *state)
 {
 	if (state->lazy)
 	{
+		/* only the block's points within [lo, hi], decoded up to hi */
 		cts_block_info bi;
+		uint32		j0,
+					j1;
 
 		if (state->next_block >= state->end_block)
 			return false;
 		chronos_lazy_block(&state->lz, state->next_block++, &bi);
-		chronos_bufs_ensure(state->op, &state->bufs, bi.npoints);
-		chronos_lazy_decode(&state->lz, &bi, state->bufs.ts, state->bufs.values);
+		chronos_lazy_decode_range(&state->lz, &bi, state->lo, state->hi, &state->bufs,
+								  &j0, &j1);
 		state->ts = state->bufs.ts;
 		state->vals = state->bufs.values;
-		state->npoints = bi.npoints;
+		state->pos = j0;
+		state->npoints = j1;
 	}
 	else
 	{
@@ -612,19 +668,9 @@ unnest_next_block(UnnestScanState *state)
 		state->ts = reader->ts;
 		state->vals = reader->values;
 		state->npoints = reader->npoints;
+		state->pos = 0;
 	}
 	state->decoded++;
-	state->pos = 0;
-	if (state->lazy)
-	{
-		/* only the block's points within [lo, hi] */
-		uint32		j0,
-					j1;
-
-		cts_point_search(state->ts, state->npoints, state->lo, state->hi, &j0, &j1);
-		state->pos = j0;
-		state->npoints = j1;
-	}
 	return true;
 }
 
@@ -715,6 +761,14 @@ unnest_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 	arg = deparse_expression((Node *) linitial(cscan->custom_exprs), context,
 							 es->verbose, false);
 	ExplainPropertyText("Series", arg, es);
+	if (list_member_int(cscan->custom_private, BOUND_RANGE))
+	{
+		/* unnest(slice(v, r)) reads v within r */
+		char	   *range = deparse_expression((Node *) lsecond(cscan->custom_exprs),
+											   context, es->verbose, false);
+
+		ExplainPropertyText("Slice", range, es);
+	}
 	if (list_length(cscan->custom_exprs) > 1)
 		ExplainPropertyInteger("Time Bounds", NULL, list_length(cscan->custom_exprs) - 1, es);
 	if (es->analyze)

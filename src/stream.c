@@ -2225,7 +2225,8 @@ import_write(ImportState *s, uint32 i, uint32 npts)
 	}
 	import_release_pages(s, i);
 	chronos_sort_points(s->op, s->flush, n);
-	seg = chronos_encode_series(s->op, s->flush, npts, &s->codec, &st, &bad);
+	seg = chronos_encode_series(s->op, s->flush, npts, &s->codec,
+								(uint32) chronos_block_points, &st, &bad);
 	if (seg == NULL)
 		elog(ERROR, "compact_ts encoder failed on point %zu of a segment: %s",
 			 bad, cts_strerror(st));

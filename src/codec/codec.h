@@ -387,6 +387,25 @@ extern cts_status cts_decode_block_trusted(const uint8_t *buf, size_t len,
 										   int64_t *ts, double *values);
 
 /*
+ * Trusted decoding of a block's points up to time hi only: *count of them,
+ * into ts[] (room for the block's points) and values[] (room for as many).
+ * Format 2 stops decoding values after the last point needed, so one hour
+ * near the start of a block costs a fraction of the block; format 1 blocks
+ * are decoded whole.
+ */
+extern cts_status cts2_decode_payload_until(const cts_header *h,
+											const cts_block_info *bi,
+											const uint8_t *payload, size_t len,
+											int64_t hi, int64_t *ts, double *values,
+											uint32_t *count);
+extern uint32_t cts_block_count_until(const cts_block_info *bi, int64_t hi);
+extern uint32_t cts_count_upto(const int64_t *ts, uint32_t n, int64_t hi);
+extern cts_status cts_decode_block_until(const uint8_t *buf, size_t len,
+										 const cts_header *h,
+										 const cts_block_info *bi, int64_t hi,
+										 int64_t *ts, double *values, uint32_t *count);
+
+/*
  * Time ranges (range.c).  cts_span_search: among n entries stride bytes
  * apart with first and last timestamps at first_off / last_off, in time
  * order (index entries of both formats: stride 64, offsets 16 and 24; the

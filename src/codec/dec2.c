@@ -393,14 +393,21 @@ gcd64(uint64_t a, uint64_t b)
 	return a;
 }
 
+/*
+ * decode_ts2
+ *		The timestamps of block bi into ts[] (room for bi->npoints), and in
+ *		*count how many of them are <= hi: a regular block writes only
+ *		those, since that count follows from its step.
+ */
 static cts_status
 decode_ts2(const cts_block_info *bi, const uint8_t **pp, const uint8_t *end,
-		   int64_t *ts, uint64_t *step_out, int verify)
+		   int64_t *ts, uint64_t *step_out, int verify, int64_t hi, uint32_t *count)
 {
 	uint32_t	n = bi->npoints;
 	uint32_t	i;
 
 	*step_out = 0;
+	*count = 0;
 	ts[0] = bi->first_ts;
 	if (bi->tmode == CTS_T_REGULAR)
 	{
@@ -412,7 +419,11 @@ decode_ts2(const cts_block_info *bi, const uint8_t **pp, const uint8_t *end,
 		if (n == 1 ? step != 0 :
 			(step > UINT64_MAX / (n - 1) || step * (n - 1) != span))
 			return CTS_ERR_BAD_TIMESTAMPS;
-		for (i = 1; i < n; i++)
+		if (hi >= bi->last_ts)
+			*count = n;
+		else if (hi >= bi->first_ts)
+			*count = (uint32_t) (((uint64_t) hi - (uint64_t) bi->first_ts) / step) + 1;
+		for (i = 1; i < *count; i++)
 			ts[i] = (int64_t) ((uint64_t) bi->first_ts + step * i);
 		*step_out = step;
 		return CTS_OK;
@@ -461,6 +472,10 @@ decode_ts2(const cts_block_info *bi, const uint8_t **pp, const uint8_t *end,
 			return CTS_ERR_BAD_BLOCK;
 		if (ts[n - 1] != bi->last_ts)
 			return CTS_ERR_BAD_TIMESTAMPS;
+		if (hi >= bi->last_ts)
+			*count = n;
+		else
+			*count = cts_count_upto(ts, n, hi);
 		return CTS_OK;
 	}
 }
@@ -484,7 +499,9 @@ decimal_ok(double v, int e, int64_t *d)
 /*
  * decode_payload
  *		Decode block bi from its payload bytes into ts[] and values[] (room
- *		for bi->npoints each).
+ *		for bi->npoints each): its points up to time hi, *count of them
+ *		(hi = INT64_MAX: all).  The values are decoded front to back and
+ *		stop there, so a prefix costs what its length costs.
  *
  * Always: the checksum, every length and bound (nothing is read past len,
  * no arithmetic overflows), the timestamps against the index.  With
@@ -494,7 +511,8 @@ decimal_ok(double v, int e, int64_t *d)
 static cts_status
 decode_payload(const cts_header *h, const cts_block_info *bi,
 			   const uint8_t *payload, size_t len,
-			   int64_t *ts, double *values, int verify)
+			   int64_t *ts, double *values, int verify,
+			   int64_t hi, uint32_t *count)
 {
 	const uint8_t *p;
 	const uint8_t *end;
@@ -504,6 +522,7 @@ decode_payload(const cts_header *h, const cts_block_info *bi,
 	cts_status	st;
 	size_t		used;
 	uint32_t	i;
+	uint32_t	lim;
 	cts_block_info got;
 	int			lossy_values = !vmode_exact(bi->vmode);
 	int			norm_zero = h->codec == CTS_CODEC2_QUANT || h->codec == CTS_CODEC2_BOUND;
@@ -517,9 +536,14 @@ decode_payload(const cts_header *h, const cts_block_info *bi,
 	p = payload + 4;
 	end = payload + len;
 
-	st = decode_ts2(bi, &p, end, ts, &step, verify);
+	st = decode_ts2(bi, &p, end, ts, &step, verify, hi, &lim);
 	if (st != CTS_OK)
 		return st;
+	*count = lim;
+	if (verify && lim != n)
+		return CTS_ERR_BAD_ARGUMENT;
+	if (lim == 0)
+		return CTS_OK;
 
 	switch (bi->vmode)
 	{
@@ -531,16 +555,17 @@ decode_payload(const cts_header *h, const cts_block_info *bi,
 					return CTS_ERR_TRUNCATED;
 				v = cts_get_f64(p);
 				p += 8;
-				for (i = 0; i < n; i++)
+				for (i = 0; i < lim; i++)
 					values[i] = v;
 				break;
 			}
 		case CTS_M_FLOAT:
-			st = cts_pseq_decode(p, (size_t) (end - p), &used, x, n, NULL, NULL, verify);
+			st = cts_pseq_decode_upto(p, (size_t) (end - p), &used, x, n, lim,
+									  NULL, NULL, verify);
 			if (st != CTS_OK)
 				return st;
 			p += used;
-			for (i = 0; i < n; i++)
+			for (i = 0; i < lim; i++)
 				values[i] = cts2_ordered_to_float(x[i]);
 			break;
 		case CTS_M_DECIMAL:
@@ -568,7 +593,8 @@ decode_payload(const cts_header *h, const cts_block_info *bi,
 					cts_grid_init(&grid, bi->min, bi->max, L);
 					injective = cts_grid_injective(&grid);
 				}
-				st = cts_pseq_decode(p, (size_t) (end - p), &used, x, n, NULL, NULL, verify);
+				st = cts_pseq_decode_upto(p, (size_t) (end - p), &used, x, n, lim,
+										  NULL, NULL, verify);
 				if (st != CTS_OK)
 					return st;
 				p += used;
@@ -607,11 +633,11 @@ decode_payload(const cts_header *h, const cts_block_info *bi,
 						{
 							double		p10 = cts_pow10[e];
 
-							for (i = 0; i < n; i++)
+							for (i = 0; i < lim; i++)
 								values[i] = (double) x[i] / p10;
 						}
 						else
-							for (i = 0; i < n; i++)
+							for (i = 0; i < lim; i++)
 								values[i] = cts_grid_decode(&grid, (uint64_t) x[i]);
 						break;
 					}
@@ -624,7 +650,7 @@ decode_payload(const cts_header *h, const cts_block_info *bi,
 						(void) cts_get_varint(&gp, ev, &gap);
 						next = gap;
 					}
-					for (i = 0; i < n; i++)
+					for (i = 0; i < lim; i++)
 					{
 						int64_t		xi = x[i];
 
@@ -687,7 +713,7 @@ decode_payload(const cts_header *h, const cts_block_info *bi,
 							values[i] = v;
 						}
 					}
-					if (j != k)
+					if (lim == n && j != k)
 						return CTS_ERR_BAD_BLOCK;
 				}
 				break;
@@ -710,16 +736,18 @@ decode_payload(const cts_header *h, const cts_block_info *bi,
 					return CTS_ERR_TRUNCATED;
 				gr = p;
 				p += 16 * (size_t) ng;
-				st = cts_pseq_decode(p, (size_t) (end - p), &used, x, n, NULL, NULL, verify);
+				st = cts_pseq_decode_upto(p, (size_t) (end - p), &used, x, n, lim,
+										  NULL, NULL, verify);
 				if (st != CTS_OK)
 					return st;
 				p += used;
-				for (g = 0; g < ng; g++)
+				for (g = 0; g < ng && g * CTS2_QUANT_GROUP < lim; g++)
 				{
 					double		mn = cts_get_f64(gr + 16 * (size_t) g);
 					double		mx = cts_get_f64(gr + 16 * (size_t) g + 8);
 					uint32_t	g0 = g * CTS2_QUANT_GROUP;
 					uint32_t	g1 = g0 + CTS2_QUANT_GROUP < n ? g0 + CTS2_QUANT_GROUP : n;
+					int			whole = g1 <= lim;	/* a prefix may cut the last group */
 					int			inj;
 					double		dmn = mx,
 								dmx = mn;
@@ -731,6 +759,8 @@ decode_payload(const cts_header *h, const cts_block_info *bi,
 					if (mn < mx)
 						cts_grid_init(&grid, mn, mx, L);
 					inj = mn == mx || cts_grid_injective(&grid);
+					if (!whole)
+						g1 = lim;
 					for (i = g0; i < g1; i++)
 					{
 						uint64_t	c = (uint64_t) x[i];
@@ -748,7 +778,7 @@ decode_payload(const cts_header *h, const cts_block_info *bi,
 							dmx = v;
 					}
 					/* the group's range is its own points' */
-					if (!cts_same_double(dmn, mn) || !cts_same_double(dmx, mx))
+					if (whole && (!cts_same_double(dmn, mn) || !cts_same_double(dmx, mx)))
 						return CTS_ERR_BAD_BLOCK;
 				}
 				break;
@@ -801,7 +831,9 @@ cts2_decode_payload(const cts_header *h, const cts_block_info *bi,
 					const uint8_t *payload, size_t len,
 					int64_t *ts, double *values)
 {
-	return decode_payload(h, bi, payload, len, ts, values, 1);
+	uint32_t	count;
+
+	return decode_payload(h, bi, payload, len, ts, values, 1, INT64_MAX, &count);
 }
 
 /*
@@ -815,5 +847,21 @@ cts2_decode_payload_trusted(const cts_header *h, const cts_block_info *bi,
 							const uint8_t *payload, size_t len,
 							int64_t *ts, double *values)
 {
-	return decode_payload(h, bi, payload, len, ts, values, 0);
+	uint32_t	count;
+
+	return decode_payload(h, bi, payload, len, ts, values, 0, INT64_MAX, &count);
+}
+
+/*
+ * cts2_decode_payload_until
+ *		Trusted decoding of the points of block bi up to time hi: *count of
+ *		them, into ts[] (room for bi->npoints) and values[] (room for as
+ *		many).  The values after hi are not decoded at all.
+ */
+cts_status
+cts2_decode_payload_until(const cts_header *h, const cts_block_info *bi,
+						  const uint8_t *payload, size_t len, int64_t hi,
+						  int64_t *ts, double *values, uint32_t *count)
+{
+	return decode_payload(h, bi, payload, len, ts, values, 0, hi, count);
 }

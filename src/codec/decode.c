@@ -566,3 +566,32 @@ cts_decode_block_trusted(const uint8_t *buf, size_t len, const cts_header *h,
 	}
 	return cts_decode_block(buf, len, h, bi, ts, values);
 }
+
+/*
+ * cts_decode_block_until
+ *		cts_decode_block_trusted of the points up to time hi.
+ */
+cts_status
+cts_decode_block_until(const uint8_t *buf, size_t len, const cts_header *h,
+					   const cts_block_info *bi, int64_t hi,
+					   int64_t *ts, double *values, uint32_t *count)
+{
+	cts_status	st;
+
+	*count = 0;
+	if (h->version == CTS_FORMAT_V2)
+	{
+		size_t		data_off = cts2_prefix_size(h->nblocks);
+
+		if (len < data_off || len - data_off < bi->offset ||
+			len - data_off - bi->offset < bi->length)
+			return CTS_ERR_TRUNCATED;
+		return cts2_decode_payload_until(h, bi, buf + data_off + bi->offset,
+										 bi->length, hi, ts, values, count);
+	}
+	st = cts_decode_block(buf, len, h, bi, ts, values);
+	if (st != CTS_OK)
+		return st;
+	*count = cts_count_upto(ts, bi->npoints, hi);
+	return CTS_OK;
+}

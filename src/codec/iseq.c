@@ -1125,7 +1125,7 @@ get_varint_bounded(const uint8_t **pp, const uint8_t *end, uint64_t *v)
 
 static cts_status
 decode_pack(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
-			int verify)
+			size_t lim, int verify)
 {
 	const uint8_t *p = *pp;
 	uint64_t	zbase;
@@ -1158,8 +1158,8 @@ decode_pack(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
 		uint64_t	mask = (UINT64_C(1) << w) - 1;
 		size_t		fast = nbytes >= 8 ? ((nbytes - 8) * 8) / (size_t) w : 0;
 
-		if (fast > m)
-			fast = m;
+		if (fast > lim)
+			fast = lim;
 		for (i = 0; i < fast; i++)
 		{
 			size_t		bit = i * (size_t) w;
@@ -1175,7 +1175,7 @@ decode_pack(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
 			if (cts_bitr_get(&br, (int) ((fast * (size_t) w) & 7), &skip) != 0)
 				return CTS_ERR_BAD_BLOCK;
 		}
-		for (; i < m; i++)
+		for (; i < lim; i++)
 		{
 			uint64_t	v;
 
@@ -1187,7 +1187,7 @@ decode_pack(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
 	else
 	{
 		cts_bitr_init(&br, p, nbytes);
-		for (i = 0; i < m; i++)
+		for (i = 0; i < lim; i++)
 		{
 			uint64_t	v;
 
@@ -1196,7 +1196,8 @@ decode_pack(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
 			x[i] = (int64_t) (v + (uint64_t) base);
 		}
 	}
-	if (cts_bitr_finish(&br) != 0)
+	/* the padding after the last value, when the values were all read */
+	if (lim == m && cts_bitr_finish(&br) != 0)
 		return CTS_ERR_BAD_BLOCK;
 	if (verify)
 	{
@@ -1217,25 +1218,25 @@ decode_pack(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
 	return CTS_OK;
 }
 
-/* one rANS decoding table entry per slot */
-typedef struct ans_slot
-{
-	uint16_t	freq;
-	uint16_t	bias;			/* slot - cum of the token */
-	uint16_t	tok;
-	uint16_t	pad;
-} ans_slot;
+/*
+ * One rANS decoding table entry per slot, in one 64-bit word: the token's
+ * frequency in bits 0-15, the slot's offset within the token's range (its
+ * bias) in bits 16-31, the token in bits 32-47.  One store per slot to
+ * build, one load per symbol to decode.
+ */
+#define ANS_SLOT(freq, bias, tok) \
+	((uint64_t) (freq) | ((uint64_t) (bias) << 16) | ((uint64_t) (tok) << 32))
 
 static cts_status
 decode_ans(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
-		   int verify)
+		   size_t lim, int verify)
 {
 	uint32_t	freqs[ANS_MAX_TOKENS];
 	uint32_t	counts[ANS_MAX_TOKENS];
 	uint32_t	check[ANS_MAX_TOKENS];
 	uint64_t	tbase[ANS_MAX_TOKENS];
 	uint8_t		tnraw[ANS_MAX_TOKENS];
-	ans_slot	lut[ANS_M];
+	uint64_t	lut[ANS_M];
 	const uint8_t *p = *pp;
 	ans_cfg		cfg;
 	uint8_t		c;
@@ -1330,13 +1331,10 @@ decode_ans(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
 	for (t = 0; t < T; t++)
 	{
 		uint32_t	j;
+		uint64_t	e = ANS_SLOT(freqs[t], 0, t);
 
 		for (j = 0; j < freqs[t]; j++)
-		{
-			lut[cum + j].freq = (uint16_t) freqs[t];
-			lut[cum + j].bias = (uint16_t) j;
-			lut[cum + j].tok = (uint16_t) t;
-		}
+			lut[cum + j] = e | ((uint64_t) j << 16);
 		cum += freqs[t];
 	}
 
@@ -1370,7 +1368,7 @@ decode_ans(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
 		 * written only after token i was read, and overlaps only tokens
 		 * j <= i, so the two share x[] safely.
 		 */
-		uint16_t   *toks = (uint16_t *) (void *) ((uint8_t *) x + 6 * m);
+		uint16_t   *toks = (uint16_t *) (void *) ((uint8_t *) x + 6 * lim);
 		uint32_t	s0 = st[0],
 					s1 = st[1],
 					s2 = st[2],
@@ -1379,7 +1377,7 @@ decode_ans(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
 					s5 = st[5],
 					s6 = st[6],
 					s7 = st[7];
-		size_t		rounds = m / 8;
+		size_t		rounds = lim / 8;
 		size_t		r;
 		const uint8_t *rp = p;
 		size_t		rbits = 0;
@@ -1389,9 +1387,10 @@ decode_ans(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
 
 #define ANS_DEC(S, OUT) \
 		do { \
-			const ans_slot *e_ = &lut[(S) & (ANS_M - 1)]; \
-			(OUT) = e_->tok; \
-			(S) = (uint32_t) e_->freq * ((S) >> ANS_SCALE_BITS) + e_->bias; \
+			uint64_t	e_ = lut[(S) & (ANS_M - 1)]; \
+			(OUT) = (uint16_t) (e_ >> 32); \
+			(S) = (uint32_t) (e_ & 0xFFFF) * ((S) >> ANS_SCALE_BITS) + \
+				(uint32_t) ((e_ >> 16) & 0xFFFF); \
 		} while (0)
 #define ANS_RENORM_FAST(S) \
 		do { \
@@ -1459,25 +1458,26 @@ decode_ans(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
 			sv[5] = s5;
 			sv[6] = s6;
 			sv[7] = s7;
-			for (i = 8 * rounds; i < m; i++)
+			for (i = 8 * rounds; i < lim; i++)
 			{
 				uint32_t   *sp = &sv[i & (ANS_STATES - 1)];
 
 				ANS_DEC(*sp, toks[i]);
 				ANS_RENORM(*sp);
 			}
-			for (i = 0; i < ANS_STATES; i++)
+			/* a prefix stops short of where the encoder started */
+			for (i = 0; i < ANS_STATES && lim == m; i++)
 				if (sv[i] != ANS_L)
 					return CTS_ERR_BAD_BLOCK;
 		}
 #undef ANS_DEC
 #undef ANS_RENORM_FAST
 #undef ANS_RENORM
-		if (w != wend)
+		if (lim == m && w != wend)
 			return CTS_ERR_BAD_BLOCK;
 
 		/* pass 2: raw bits, values */
-		for (i = 0; i < m; i++)
+		for (i = 0; i < lim; i++)
 		{
 			uint32_t	tk = toks[i];
 			int			nr = tnraw[tk];
@@ -1520,8 +1520,9 @@ decode_ans(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
 			x[i] = (int64_t) (v + center);
 		}
 		/* the raw stream is used up but for less than a byte of zero padding */
-		if ((rbits + 7) / 8 != rlen ||
-			((rbits & 7) && (rp[rlen - 1] >> (rbits & 7)) != 0))
+		if (lim == m &&
+			((rbits + 7) / 8 != rlen ||
+			 ((rbits & 7) && (rp[rlen - 1] >> (rbits & 7)) != 0)))
 			return CTS_ERR_BAD_BLOCK;
 	}
 
@@ -1557,15 +1558,35 @@ decode_ans(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
  * cts_iseq_decode
  *		Decode m values; m == 0 consumes nothing.
  */
+static cts_status iseq_decode_upto(const uint8_t *p, size_t len, size_t *used,
+								   int64_t *x, size_t m, size_t lim, int verify);
+
 cts_status
 cts_iseq_decode(const uint8_t *p, size_t len, size_t *used, int64_t *x,
 				size_t m, int verify)
+{
+	return iseq_decode_upto(p, len, used, x, m, m, verify);
+}
+
+/*
+ * iseq_decode_upto
+ *		Decode the first lim of m values (lim <= m; lim < m only without
+ *		verify): *used is the whole sequence's length all the same, and
+ *		x[] needs room for lim values only.  What cannot be checked without
+ *		the rest (the final rANS states, the padding) is not; every read
+ *		stays in bounds.
+ */
+static cts_status
+iseq_decode_upto(const uint8_t *p, size_t len, size_t *used, int64_t *x,
+				 size_t m, size_t lim, int verify)
 {
 	const uint8_t *q = p;
 	const uint8_t *end = p + len;
 	cts_status	s;
 
 	*used = 0;
+	if (lim > m || (verify && lim != m))
+		return CTS_ERR_BAD_ARGUMENT;
 	if (m == 0)
 		return CTS_OK;
 	if (len < 1)
@@ -1581,19 +1602,19 @@ cts_iseq_decode(const uint8_t *p, size_t len, size_t *used, int64_t *x,
 				if (get_varint_bounded(&q, end, &z) != 0)
 					return CTS_ERR_BAD_BLOCK;
 				v = cts_unzz(z);
-				for (i = 0; i < m; i++)
+				for (i = 0; i < lim; i++)
 					x[i] = v;
 				break;
 			}
 		case CTS_S_PACK:
-			s = decode_pack(&q, end, x, m, verify);
+			s = decode_pack(&q, end, x, m, lim, verify);
 			if (s != CTS_OK)
 				return s;
 			break;
 		case CTS_S_ANS:
 			if (m < 16)
 				return CTS_ERR_BAD_BLOCK;	/* the encoder packs those */
-			s = decode_ans(&q, end, x, m, verify);
+			s = decode_ans(&q, end, x, m, lim, verify);
 			if (s != CTS_OK)
 				return s;
 			break;
@@ -1662,6 +1683,19 @@ cts_status
 cts_pseq_decode(const uint8_t *p, size_t len, size_t *used, int64_t *x,
 				size_t n, int *pred_out, uint32_t *P_out, int verify)
 {
+	return cts_pseq_decode_upto(p, len, used, x, n, n, pred_out, P_out, verify);
+}
+
+/*
+ * cts_pseq_decode_upto
+ *		The first lim (1 <= lim <= n) of the n values (lim < n only without
+ *		verify); *used is the whole sequence's length.  The predictors run
+ *		front to back, so a prefix costs what its length costs.
+ */
+cts_status
+cts_pseq_decode_upto(const uint8_t *p, size_t len, size_t *used, int64_t *x,
+					 size_t n, size_t lim, int *pred_out, uint32_t *P_out, int verify)
+{
 	const uint8_t *q = p;
 	const uint8_t *end = p + len;
 	int			pred;
@@ -1669,7 +1703,7 @@ cts_pseq_decode(const uint8_t *p, size_t len, size_t *used, int64_t *x,
 	size_t		ilen;
 	cts_status	s;
 
-	if (n == 0)
+	if (n == 0 || lim < 1 || lim > n || (verify && lim != n))
 		return CTS_ERR_BAD_ARGUMENT;
 	if (len < 1)
 		return CTS_ERR_TRUNCATED;
@@ -1685,7 +1719,7 @@ cts_pseq_decode(const uint8_t *p, size_t len, size_t *used, int64_t *x,
 		return CTS_ERR_BAD_BLOCK;
 	if (pred == CTS_P_NONE)
 	{
-		s = cts_iseq_decode(q, (size_t) (end - q), &ilen, x, n, verify);
+		s = iseq_decode_upto(q, (size_t) (end - q), &ilen, x, n, lim, verify);
 		if (s != CTS_OK)
 			return s;
 	}
@@ -1696,10 +1730,10 @@ cts_pseq_decode(const uint8_t *p, size_t len, size_t *used, int64_t *x,
 		if (get_varint_bounded(&q, end, &z) != 0)
 			return CTS_ERR_BAD_BLOCK;
 		x[0] = cts_unzz(z);
-		s = cts_iseq_decode(q, (size_t) (end - q), &ilen, x + 1, n - 1, verify);
+		s = iseq_decode_upto(q, (size_t) (end - q), &ilen, x + 1, n - 1, lim - 1, verify);
 		if (s != CTS_OK)
 			return s;
-		cts_unpredict(x, n, pred, (uint32_t) P);
+		cts_unpredict(x, lim, pred, (uint32_t) P);
 	}
 	*used = (size_t) (q - p) + ilen;
 	if (pred_out)

@@ -308,6 +308,14 @@ extern cts_status cts_pseq_decode(const uint8_t *p, size_t len, size_t *used,
 								  int verify);
 
 /*
+ * The first lim (1 <= lim <= n) of those n values, into x (room for lim);
+ * *used is the whole sequence's length.  lim < n only without verify.
+ */
+extern cts_status cts_pseq_decode_upto(const uint8_t *p, size_t len, size_t *used,
+									   int64_t *x, size_t n, size_t lim,
+									   int *pred, uint32_t *P, int verify);
+
+/*
  * Choose a predictor for x[0..n): the best of NONE, DELTA, DELTA2 and
  * SEASONAL with each of the candidate periods (periods[0..nperiods)) by the
  * proxy.  *P receives the period.

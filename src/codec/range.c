@@ -93,7 +93,19 @@ cts_point_search(const int64_t *ts, uint32_t n, int64_t lo, int64_t hi,
 			b = mid;
 	}
 	*j0 = a;
-	b = n;
+	*j1 = lo > hi ? a : a + cts_count_upto(ts + a, n - a, hi);
+}
+
+/*
+ * cts_count_upto
+ *		How many of ts[0..n) (non-decreasing) are at or before hi.
+ */
+uint32_t
+cts_count_upto(const int64_t *ts, uint32_t n, int64_t hi)
+{
+	uint32_t	a = 0,
+				b = n;
+
 	while (a < b)
 	{
 		uint32_t	mid = a + (b - a) / 2;
@@ -103,7 +115,7 @@ cts_point_search(const int64_t *ts, uint32_t n, int64_t lo, int64_t hi,
 		else
 			b = mid;
 	}
-	*j1 = lo > hi ? *j0 : a;
+	return a;
 }
 
 
@@ -229,4 +241,26 @@ cts_agg_result(const cts_agg *acc, double *min, double *max, double *sum,
 		*sum = s;
 		*overflow = !isfinite(s);
 	}
+}
+
+/*
+ * cts_block_count_until
+ *		How many points of block bi are at or before hi, when its index
+ *		entry alone tells (a format 2 block with a constant step); otherwise
+ *		bi->npoints, which bounds it.  What a caller of
+ *		cts2_decode_payload_until sizes its buffers by.
+ */
+uint32_t
+cts_block_count_until(const cts_block_info *bi, int64_t hi)
+{
+	uint64_t	step;
+
+	if (bi->codec != 0 || bi->tmode != CTS_T_REGULAR || hi >= bi->last_ts)
+		return bi->npoints;
+	if (hi < bi->first_ts)
+		return 0;
+	step = ((uint64_t) bi->last_ts - (uint64_t) bi->first_ts) / (bi->npoints - 1);
+	if (step == 0)
+		return bi->npoints;
+	return (uint32_t) (((uint64_t) hi - (uint64_t) bi->first_ts) / step) + 1;
 }

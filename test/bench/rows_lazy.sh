@@ -61,31 +61,70 @@ row_lazy_scale()
 	EOF
 }
 
+# the 1M series in default blocks, and in blocks of 1,024 points
+LAZY_LAYOUTS="1M 1M/1024"
+lazy_layout_label() { if [ "$1" = 1M ]; then echo "default blocks (16,384 points)"; else echo "chronos.block_points = 1024"; fi; }
+lazy_size_note() { q -c "SELECT pg_size_pretty(pg_column_size(data)::bigint) || ', ' || round(pg_column_size(data)::numeric / length(data), 3) || ' B/pt' FROM lazy_series WHERE name = '$1'"; }
+
+# server_ms SQL_A SQL_B: the server's own time for each (planning plus
+#	execution, from EXPLAIN (ANALYZE, TIMING OFF)), median of 40 runs each,
+#	alternated in one session, as "A B": what the two queries cost in the
+#	server without the client's round trip, which in these sub-millisecond
+#	rows is most of what measure_pair times on both sides
+server_ms()
+{
+	local i
+	for ((i = 0; i < 40; i++)); do
+		echo "EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF) $1;"
+		echo "EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF) $2;"
+	done | q -f - | awk '
+		/Planning Time:/ { p = $3 }
+		/Execution Time:/ { n++; t = p + $3; if (n % 2) a[++na] = t; else b[++nb] = t }
+		function med(x, k,   i, j, v) {
+			for (i = 2; i <= k; i++) { v = x[i]; for (j = i - 1; j >= 1 && x[j] > v; j--) x[j + 1] = x[j]; x[j + 1] = v }
+			return k % 2 ? x[(k + 1) / 2] : (x[k / 2] + x[k / 2 + 1]) / 2
+		}
+		END { printf "%.3f %.3f\n", med(a, na), med(b, nb) }'
+}
+server_note()
+{
+	local a b
+	read -r a b <<<"$(server_ms "$1" "$2")"
+	awk -v a="$a" -v b="$b" 'BEGIN { printf "in the server (planning + execution, EXPLAIN ANALYZE, median of 40): %.3f vs %.3f ms = %.2fx", a, b, b / a }'
+}
+
 # 10. One hour of one series: slice vs the primary key
 row_lazy_slice()
 {
-	SQL_A="SELECT count(u.ts), sum(u.value) FROM lazy_series s, unnest(slice(s.data, $LAZY_HOUR)) u WHERE s.name = '1M'" \
-	SQL_B="SELECT count(ts), sum(value) FROM lazy_plain WHERE $(lazy_where '2024-02-20 00:00+00' '2024-02-20 01:00+00')" \
-	INNER=20 measure_pair
-	emit 10 "lazy: 1 hour, unnest(slice()) vs PK index" "$MED_A" "$MED_B" ms lower \
-		"360 of 1,000,000 points; target >= 1x; chronos reads the header, the index group and 1-2 blocks; plain: index range scan on (series, ts)"
+	local name sa sb
+	for name in $LAZY_LAYOUTS; do
+		sa="SELECT count(u.ts), sum(u.value) FROM lazy_series s, unnest(slice(s.data, $LAZY_HOUR)) u WHERE s.name = '$name'"
+		sb="SELECT count(ts), sum(value) FROM lazy_plain WHERE $(lazy_where '2024-02-20 00:00+00' '2024-02-20 01:00+00')"
+		SQL_A=$sa SQL_B=$sb INNER=100 measure_pair
+		emit 10 "lazy: 1 hour, unnest(slice()) vs PK index, $(lazy_layout_label "$name")" "$MED_A" "$MED_B" ms lower \
+			"360 of 1,000,000 points; target >= 1x; $(server_note "$sa" "$sb"); chronos reads the header with the block index (one fetch) and the block the hour is in, decoding it up to the hour's last point; value $(lazy_size_note "$name"); plain: index range scan on (series, ts)"
+	done
 }
 
 # 11. Aggregates over a day and a month
 row_lazy_aggregate()
 {
-	local label from to r
+	local label from to r name sa sb inner
+	for name in $LAZY_LAYOUTS; do
 	for label in day month; do
+		# INNER: statements of a fraction of a millisecond run 100 times a
+		# repetition, so that a repetition lasts long enough to time
 		if [ $label = day ]; then
-			from='2024-02-20 00:00+00' to='2024-02-21 00:00+00' r=$LAZY_DAY
+			from='2024-02-20 00:00+00' to='2024-02-21 00:00+00' r=$LAZY_DAY inner=100
 		else
-			from='2024-02-01 00:00+00' to='2024-03-01 00:00+00' r=$LAZY_MONTH
+			from='2024-02-01 00:00+00' to='2024-03-01 00:00+00' r=$LAZY_MONTH inner=10
 		fi
-		SQL_A="SELECT st.points, st.sum, st.avg, st.min, st.max FROM lazy_series s, range_stats(s.data, $r) st WHERE s.name = '1M'" \
-		SQL_B="SELECT count(*), sum(value), avg(value), min(value), max(value) FROM lazy_plain WHERE $(lazy_where "$from" "$to")" \
-		INNER=10 measure_pair
-		emit 11 "lazy: count/sum/avg/min/max of one $label, range_stats vs plain" "$MED_A" "$MED_B" ms lower \
-			"target >= 10x; $(q -c "SELECT st.points || ' points, ' || st.decoded_points || ' decoded (edge blocks), the rest from block summaries' FROM lazy_series s, range_stats(s.data, $r) st WHERE s.name = '1M'"); exact (decimal data)"
+		sa="SELECT st.points, st.sum, st.avg, st.min, st.max FROM lazy_series s, range_stats(s.data, $r) st WHERE s.name = '$name'"
+		sb="SELECT count(*), sum(value), avg(value), min(value), max(value) FROM lazy_plain WHERE $(lazy_where "$from" "$to")"
+		SQL_A=$sa SQL_B=$sb INNER=$inner measure_pair
+		emit 11 "lazy: count/sum/avg/min/max of one $label, range_stats vs plain, $(lazy_layout_label "$name")" "$MED_A" "$MED_B" ms lower \
+			"target >= 10x; $(server_note "$sa" "$sb"); $(q -c "SELECT st.points || ' points, ' || st.decoded_points || ' decoded (edge blocks), the rest from block summaries' FROM lazy_series s, range_stats(s.data, $r) st WHERE s.name = '$name'"); exact (decimal data)"
+	done
 	done
 }
 

@@ -125,6 +125,70 @@ tu2_encode(const cts_point *pts, size_t n, const cts_encode2_opts *o,
 	return exact;
 }
 
+/*
+ * The decoding of a block up to a time (cts2_decode_payload_until and
+ * cts_decode_block_until) against its full decoding in tu2_ts / tu2_vals:
+ * before the block, at its first point, at points through it, between
+ * points, at and after its last point.  The count is the points at or
+ * before the time, which cts_block_count_until bounds, and every point
+ * decoded is bitwise the full decoding's.
+ */
+static inline int
+tu2_check_prefixes(const char *label, const cts_header *h, const cts_block_info *bi,
+				   const uint8_t *buf, size_t len)
+{
+	int			ok = 1;
+	uint32_t	n = bi->npoints;
+	uint32_t	k;
+	const uint8_t *payload = buf + cts2_prefix_size(h->nblocks) + bi->offset;
+
+	for (k = 0; k <= 12 && ok; k++)
+	{
+		int64_t		hi;
+		uint32_t	expect = 0,
+					count = 99,
+					count2 = 99,
+					j;
+		cts_status	st,
+					st2;
+
+		if (k == 0)
+			hi = bi->first_ts == INT64_MIN ? INT64_MIN : bi->first_ts - 1;
+		else if (k == 12)
+			hi = INT64_MAX;
+		else
+		{
+			/* a point's time, or one microsecond before or after it */
+			uint32_t	at = (uint32_t) (((uint64_t) (n - 1) * (k - 1)) / 10);
+
+			hi = tu2_ts[at];
+			if (k % 3 == 1 && hi > INT64_MIN)
+				hi--;
+			else if (k % 3 == 2 && hi < INT64_MAX)
+				hi++;
+		}
+		while (expect < n && tu2_ts[expect] <= hi)
+			expect++;
+		memset(tu2_ts2, 0, sizeof(tu2_ts2));
+		memset(tu2_vals2, 0, sizeof(tu2_vals2));
+		st = cts2_decode_payload_until(h, bi, payload, bi->length, hi, tu2_ts2, tu2_vals2, &count);
+		ok &= TU_C(st == CTS_OK && count == expect,
+				   "prefix to %lld: %s, %u points, expected %u", (long long) hi,
+				   tu_status_name(st), count, expect);
+		ok &= TU_C(cts_block_count_until(bi, hi) >= expect &&
+				   (bi->tmode != CTS_T_REGULAR || cts_block_count_until(bi, hi) == expect),
+				   "prefix to %lld: cts_block_count_until %u, expected %u", (long long) hi,
+				   cts_block_count_until(bi, hi), expect);
+		for (j = 0; j < count && ok; j++)
+			ok &= TU_C(tu2_ts2[j] == tu2_ts[j] && tu2_same(tu2_vals2[j], tu2_vals[j]),
+					   "prefix to %lld: point %u differs", (long long) hi, j);
+		st2 = cts_decode_block_until(buf, len, h, bi, hi, tu2_ts2, tu2_vals2, &count2);
+		ok &= TU_C(st2 == CTS_OK && count2 == expect, "cts_decode_block_until to %lld: %s",
+				   (long long) hi, tu_status_name(st2));
+	}
+	return ok;
+}
+
 static inline int
 tu2_check_value(const char *label, const uint8_t *buf, size_t len,
 				const tu2_expect *ex)
@@ -219,6 +283,9 @@ tu2_check_value(const char *label, const uint8_t *buf, size_t len,
 					   memcmp(tu2_ts, tu2_ts2, 8 * (size_t) bi.npoints) == 0 &&
 					   memcmp(tu2_vals, tu2_vals2, 8 * (size_t) bi.npoints) == 0,
 					   "block %u: lone payload decodes differently (%s)", b, tu_status_name(st));
+			if (!ok)
+				break;
+			ok &= tu2_check_prefixes(label, &h, &bi, buf, len);
 			if (!ok)
 				break;
 

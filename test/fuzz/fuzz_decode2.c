@@ -15,8 +15,8 @@
  *	  block-by-block and partial-read decoding agree, summaries match the
  *	  decoded points, the header is derived from the index, the points
  *	  re-encode losslessly);
- *	- trusted decoding of any block either fails or, when the block also
- *	  decodes verified, gives the same points.
+ *	- trusted decoding of any block, whole or up to a time, either fails
+ *	  or, when the block also decodes verified, gives the same points.
  *
  * Copyright (c) 2026, chronos developers
  *
@@ -152,6 +152,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						 memcmp(tu2_ts, fz_ts2, 8 * (size_t) bi.npoints) == 0 &&
 						 memcmp(tu2_vals, fz_vals2, 8 * (size_t) bi.npoints) == 0,
 						 "block %u: trusted and verified decoding differ", i);
+			/* a prefix, up to the middle of the block's time span */
+			{
+				int64_t		mid = (int64_t) ((uint64_t) bi.first_ts +
+											 ((uint64_t) bi.last_ts - (uint64_t) bi.first_ts) / 2);
+				uint32_t	count = 0;
+				cts_status	pb = cts_decode_block_until(buf, size, &h, &bi, mid,
+														fz_ts2, fz_vals2, &count);
+
+				FZ_CHECK(fz_reader_status(pb) && count <= bi.npoints,
+						 "cts_decode_block_until returned %s, %u points",
+						 tu_status_name(pb), count);
+				if (vb == CTS_OK)
+					FZ_CHECK(pb == CTS_OK &&
+							 memcmp(tu2_ts, fz_ts2, 8 * (size_t) count) == 0 &&
+							 memcmp(tu2_vals, fz_vals2, 8 * (size_t) count) == 0 &&
+							 (count == bi.npoints || tu2_ts[count] > mid) &&
+							 (count == 0 || tu2_ts[count - 1] <= mid),
+							 "block %u: the prefix to %lld differs", i, (long long) mid);
+			}
 		}
 		if (h.npoints <= FZ_MAX_POINTS)
 		{

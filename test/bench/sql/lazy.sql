@@ -9,6 +9,8 @@
 --	                              both from 2024-01-01, a point every 10 s
 --	                              (1M points: 115 days), values with two
 --	                              decimals (stored exactly)
+--	  lazy_series ('1M/1024')     the 1M series again in blocks of 1,024
+--	                              points (chronos.block_points = 1024)
 --	  lazy_plain                  the 1M series' rows as a plain table with
 --	                              PRIMARY KEY (series, ts), series = 1, with
 --	                              three other series beside it, so that the
@@ -36,6 +38,11 @@ CREATE TABLE lazy_series (name text PRIMARY KEY, data compact_ts NOT NULL);
 INSERT INTO lazy_series
 SELECT '1M', compact_ts_agg('2024-01-01'::timestamptz + i * interval '10 s', lazy_value(i, 1))
 FROM generate_series(0::bigint, 999999) i;
+SET chronos.block_points = 1024;
+INSERT INTO lazy_series
+SELECT '1M/1024', compact_ts_agg('2024-01-01'::timestamptz + i * interval '10 s', lazy_value(i, 1))
+FROM generate_series(0::bigint, 999999) i;
+RESET chronos.block_points;
 
 DO $$
 DECLARE
