@@ -277,7 +277,8 @@ chronos_lazy_find(ChronosLazyValue *lz, int64 lo, int64 hi, uint32 *b0, uint32 *
 /*
  * lazy_decode_until
  *		Decode the points of block bi up to time hi (*count of them) into
- *		ts[] and values[] (room for the block's points), fetching its
+ *		ts[] and values[] (room for cts_block_count_until(bi, hi) points,
+ *		at least one), fetching its
  *		payload alone in slice mode; timestamps are checked against
  *		timestamptz's range like the core reader does.
  */
@@ -318,8 +319,6 @@ chronos_lazy_decode(ChronosLazyValue *lz, const cts_block_info *bi, int64 *ts, d
 	uint32		count;
 
 	lazy_decode_until(lz, bi, PG_INT64_MAX, ts, values, &count);
-	if (count != bi->npoints)
-		chronos_report_corrupt(CTS_ERR_BAD_BLOCK);
 }
 
 /*

@@ -384,8 +384,8 @@ compact_ts_value_at(PG_FUNCTION_ARGS)
 		chronos_lazy_block(&lz, b, &bi);
 
 		/*
-		 * The points from t on: just t's, or to interpolate the rest of the
-		 * block (the decoding stops after the last point asked for).
+		 * The points from t on: just t's, or, to interpolate, the rest of
+		 * the block, whose first point after t is the one needed.
 		 */
 		chronos_lazy_decode_range(&lz, &bi, t, interpolate ? PG_INT64_MAX : t, &d, &j0, &j1);
 		if (j0 < j1 && d.ts[j0] == t)

@@ -388,7 +388,8 @@ extern cts_status cts_decode_block_trusted(const uint8_t *buf, size_t len,
 
 /*
  * Trusted decoding of a block's points up to time hi only: *count of them,
- * into ts[] (room for the block's points) and values[] (room for as many).
+ * into ts[] and values[], each with room for cts_block_count_until(bi, hi)
+ * points and at least one (the block's points, unless its step is regular).
  * Format 2 stops decoding values after the last point needed, so one hour
  * near the start of a block costs a fraction of the block; format 1 blocks
  * are decoded whole.

@@ -395,9 +395,9 @@ gcd64(uint64_t a, uint64_t b)
 
 /*
  * decode_ts2
- *		The timestamps of block bi into ts[] (room for bi->npoints), and in
- *		*count how many of them are <= hi: a regular block writes only
- *		those, since that count follows from its step.
+ *		The timestamps of block bi into ts[], and in *count how many of them
+ *		are <= hi: a regular block writes only those (and ts[0]), since that
+ *		count follows from its step; any other block all bi->npoints.
  */
 static cts_status
 decode_ts2(const cts_block_info *bi, const uint8_t **pp, const uint8_t *end,
@@ -855,8 +855,8 @@ cts2_decode_payload_trusted(const cts_header *h, const cts_block_info *bi,
 /*
  * cts2_decode_payload_until
  *		Trusted decoding of the points of block bi up to time hi: *count of
- *		them, into ts[] (room for bi->npoints) and values[] (room for as
- *		many).  The values after hi are not decoded at all.
+ *		them, into ts[] and values[] (room for cts_block_count_until(bi, hi)
+ *		points each, at least one).  The values after hi are not decoded.
  */
 cts_status
 cts2_decode_payload_until(const cts_header *h, const cts_block_info *bi,

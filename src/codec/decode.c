@@ -319,19 +319,30 @@ decode_block_impl(const uint8_t *buf, size_t len, const cts_header *h,
 	return CTS_OK;
 }
 
+/* where block bi's payload lies in a format 2 value of len bytes */
+static cts_status
+v2_payload(const uint8_t *buf, size_t len, const cts_header *h,
+		   const cts_block_info *bi, const uint8_t **payload)
+{
+	size_t		data_off = cts2_prefix_size(h->nblocks);
+
+	if (len < data_off || len - data_off < bi->offset ||
+		len - data_off - bi->offset < bi->length)
+		return CTS_ERR_TRUNCATED;
+	*payload = buf + data_off + bi->offset;
+	return CTS_OK;
+}
+
 cts_status
 cts_decode_block(const uint8_t *buf, size_t len, const cts_header *h,
 				 const cts_block_info *bi, int64_t *ts, double *values)
 {
 	if (h->version == CTS_FORMAT_V2)
 	{
-		size_t		data_off = cts2_prefix_size(h->nblocks);
+		const uint8_t *payload;
+		cts_status	st = v2_payload(buf, len, h, bi, &payload);
 
-		if (len < data_off || len - data_off < bi->offset ||
-			len - data_off - bi->offset < bi->length)
-			return CTS_ERR_TRUNCATED;
-		return cts2_decode_payload(h, bi, buf + data_off + bi->offset,
-								   bi->length, ts, values);
+		return st != CTS_OK ? st : cts2_decode_payload(h, bi, payload, bi->length, ts, values);
 	}
 	return decode_block_impl(buf, len, h, bi, ts, values, NULL);
 }
@@ -556,13 +567,11 @@ cts_decode_block_trusted(const uint8_t *buf, size_t len, const cts_header *h,
 {
 	if (h->version == CTS_FORMAT_V2)
 	{
-		size_t		data_off = cts2_prefix_size(h->nblocks);
+		const uint8_t *payload;
+		cts_status	st = v2_payload(buf, len, h, bi, &payload);
 
-		if (len < data_off || len - data_off < bi->offset ||
-			len - data_off - bi->offset < bi->length)
-			return CTS_ERR_TRUNCATED;
-		return cts2_decode_payload_trusted(h, bi, buf + data_off + bi->offset,
-										   bi->length, ts, values);
+		return st != CTS_OK ? st :
+			cts2_decode_payload_trusted(h, bi, payload, bi->length, ts, values);
 	}
 	return cts_decode_block(buf, len, h, bi, ts, values);
 }
@@ -581,13 +590,11 @@ cts_decode_block_until(const uint8_t *buf, size_t len, const cts_header *h,
 	*count = 0;
 	if (h->version == CTS_FORMAT_V2)
 	{
-		size_t		data_off = cts2_prefix_size(h->nblocks);
+		const uint8_t *payload;
 
-		if (len < data_off || len - data_off < bi->offset ||
-			len - data_off - bi->offset < bi->length)
-			return CTS_ERR_TRUNCATED;
-		return cts2_decode_payload_until(h, bi, buf + data_off + bi->offset,
-										 bi->length, hi, ts, values, count);
+		st = v2_payload(buf, len, h, bi, &payload);
+		return st != CTS_OK ? st :
+			cts2_decode_payload_until(h, bi, payload, bi->length, hi, ts, values, count);
 	}
 	st = cts_decode_block(buf, len, h, bi, ts, values);
 	if (st != CTS_OK)
