@@ -1220,12 +1220,31 @@ decode_pack(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
 
 /*
  * One rANS decoding table entry per slot, in one 64-bit word: the token's
- * frequency in bits 0-15, the slot's offset within the token's range (its
- * bias) in bits 16-31, the token in bits 32-47.  One store per slot to
- * build, one load per symbol to decode.
+ * frequency in bits 0-15, the first slot of the token's range in bits
+ * 16-31, the token in bits 32-47.  Every slot of a token holds the same
+ * word, so building the table is filling runs, 16 bytes a store (most of
+ * the cost of a short decode: 4,096 slots); decoding a symbol is one load,
+ * the slot's offset in its range being the slot minus the first.
  */
-#define ANS_SLOT(freq, bias, tok) \
-	((uint64_t) (freq) | ((uint64_t) (bias) << 16) | ((uint64_t) (tok) << 32))
+#define ANS_SLOT(freq, first, tok) \
+	((uint64_t) (freq) | ((uint64_t) (first) << 16) | ((uint64_t) (tok) << 32))
+
+/* dst[0..n) = e, two words a store where the compiler can */
+static inline void
+ans_fill(uint64_t *dst, uint32_t n, uint64_t e)
+{
+	uint32_t	j = 0;
+
+	for (; j + 4 <= n; j += 4)
+	{
+		dst[j] = e;
+		dst[j + 1] = e;
+		dst[j + 2] = e;
+		dst[j + 3] = e;
+	}
+	for (; j < n; j++)
+		dst[j] = e;
+}
 
 static cts_status
 decode_ans(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
@@ -1330,11 +1349,7 @@ decode_ans(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
 	cum = 0;
 	for (t = 0; t < T; t++)
 	{
-		uint32_t	j;
-		uint64_t	e = ANS_SLOT(freqs[t], 0, t);
-
-		for (j = 0; j < freqs[t]; j++)
-			lut[cum + j] = e | ((uint64_t) j << 16);
+		ans_fill(lut + cum, freqs[t], ANS_SLOT(freqs[t], cum, t));
 		cum += freqs[t];
 	}
 
@@ -1387,10 +1402,11 @@ decode_ans(const uint8_t **pp, const uint8_t *end, int64_t *x, size_t m,
 
 #define ANS_DEC(S, OUT) \
 		do { \
-			uint64_t	e_ = lut[(S) & (ANS_M - 1)]; \
+			uint32_t	slot_ = (S) & (ANS_M - 1); \
+			uint64_t	e_ = lut[slot_]; \
 			(OUT) = (uint16_t) (e_ >> 32); \
 			(S) = (uint32_t) (e_ & 0xFFFF) * ((S) >> ANS_SCALE_BITS) + \
-				(uint32_t) ((e_ >> 16) & 0xFFFF); \
+				slot_ - (uint32_t) ((e_ >> 16) & 0xFFFF); \
 		} while (0)
 #define ANS_RENORM_FAST(S) \
 		do { \
