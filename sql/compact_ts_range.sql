@@ -275,6 +275,24 @@ SELECT date_bin('1 hour', now(), 'infinity');
 -- +-infinity timestamps have buckets of their own
 SELECT bucket, points FROM buckets(compact_ts(ARRAY['-infinity', '2024-01-01', 'infinity']::timestamptz[],
 											  ARRAY[1, 2, 3]), '1 day');
+-- the ends of timestamptz's range: buckets as date_bin gives them, or its
+-- errors (a distance or a bucket start out of range), never a wrap
+SELECT bucket, points, first_time, last_time
+FROM buckets(compact_ts(ARRAY['4714-11-24 00:00:00+00 BC', '294276-12-31 00:00:00+00']::timestamptz[],
+						ARRAY[1, 2]::float8[], 'lossless'), '1 day');
+SELECT date_bin('1 day', t, '2000-01-01') AS bucket, count(*)
+FROM unnest(ARRAY['4714-11-24 00:00:00+00 BC', '294276-12-31 00:00:00+00']::timestamptz[]) t GROUP BY 1 ORDER BY 1;
+SELECT * FROM buckets(compact_ts(ARRAY['4714-11-24 00:00:00+00 BC', '2000-01-01']::timestamptz[],
+								 ARRAY[1, 2]::float8[], 'lossless'),
+					  '106751989 days 14 hours', '294276-12-31 00:00:00+00');
+SELECT date_bin('106751989 days 14 hours', '4714-11-24 00:00:00+00 BC'::timestamptz, '294276-12-31 00:00:00+00');
+SELECT * FROM buckets(compact_ts(ARRAY['4714-11-24 00:00:00+00 BC']::timestamptz[], ARRAY[1]::float8[]), '7 days');
+SELECT date_bin('7 days', '4714-11-24 00:00:00+00 BC'::timestamptz, '2000-01-01');
+-- interpolation between points more than 2^63 microseconds apart
+SELECT round(value_at(compact_ts(ARRAY['4714-11-24 00:00:00+00 BC', '294276-12-31 00:00:00+00']::timestamptz[],
+								 ARRAY[0, 1]::float8[], 'lossless'), '2000-01-01', true)::numeric, 6) AS interpolated,
+	   round((extract(epoch FROM '2000-01-01'::timestamptz) - extract(epoch FROM '4714-11-24 00:00:00+00 BC'::timestamptz)) /
+			 (extract(epoch FROM '294276-12-31 00:00:00+00'::timestamptz) - extract(epoch FROM '4714-11-24 00:00:00+00 BC'::timestamptz)), 6) AS expected;
 
 -- ---------------------------------------------------------------------
 -- sparkline

@@ -185,6 +185,56 @@ SET chronos.block_points = 100;
 SET chronos.block_points = 70000;
 DROP TABLE s_small;
 
+-- read-ahead: the blocks a bounded scan or a slice reads come in few TOAST
+-- fetches (windows of consecutive payloads within an index group, the
+-- first at most 16 kB, then twice as much), not one fetch per block; the
+-- points and bytes are those of reading the value whole (slice of a value
+-- in memory: slice(d, all) is not stored)
+SET chronos.block_points = 256;
+CREATE TABLE s_tiny AS SELECT series, compact_ts_agg(ts, v) AS d FROM s_rows WHERE series <= 2 GROUP BY series;
+RESET chronos.block_points;
+SELECT series, pg_column_size(d) AS stored_bytes FROM s_tiny ORDER BY 1;
+-- a day: 1,440 points in 7 blocks, one window after the first fetch (which
+-- holds the index entries of the first 91 blocks); eleven days: 63 blocks
+-- in two index groups, a window in each and the second group's entries
+-- (fetched once, to find where the range ends, and kept); twenty days: 114
+-- blocks in three groups (the last group's entries fetched again)
+SELECT * FROM s_plan($q$SELECT count(*) FROM s_tiny t,
+	unnest(slice(t.d, tstzrange('2024-01-05', '2024-01-06'))) u WHERE t.series = 1$q$,
+	'Blocks|TOAST', true);
+SELECT * FROM s_plan($q$SELECT count(*) FROM s_tiny t,
+	unnest(slice(t.d, tstzrange('2024-01-05', '2024-01-16'))) u WHERE t.series = 1$q$,
+	'Blocks|TOAST', true);
+SELECT * FROM s_plan($q$SELECT count(*) FROM s_tiny t,
+	unnest(slice(t.d, tstzrange('2024-01-05', '2024-01-25'))) u WHERE t.series = 1$q$,
+	'Blocks|TOAST', true);
+-- stopped early: the first window only
+SELECT * FROM s_plan($q$SELECT * FROM s_tiny t,
+	unnest(slice(t.d, tstzrange('2024-01-05', '2024-01-25'))) u WHERE t.series = 1 LIMIT 3$q$,
+	'Blocks|TOAST', true);
+SELECT q, s_same(q) FROM (VALUES
+	('SELECT t.series, u.* FROM s_tiny t, unnest(slice(t.d, tstzrange(''2024-01-05'', ''2024-01-25''))) u'),
+	('SELECT t.series, u.* FROM s_tiny t, unnest(slice(t.d, tstzrange(''2024-01-01 04:15'', ''2024-01-01 04:17''))) u'),
+	('SELECT t.series, u.* FROM s_tiny t, unnest(t.d) u WHERE u.ts > ''2024-01-03 05:00'' AND u.ts <= ''2024-01-28'''),
+	('SELECT * FROM (SELECT t.series, u.* FROM s_tiny t, unnest(slice(t.d, tstzrange(''2024-01-05'', ''2024-01-25''))) u WHERE t.series = 2 LIMIT 5000) x')
+) q(q);
+SELECT t.series, r, slice(t.d, r) = slice(slice(t.d, tstzrange(NULL, NULL)), r) AS same_bytes,
+	   length(slice(t.d, r)) AS points,
+	   range_stats(t.d, r) = range_stats(slice(t.d, tstzrange(NULL, NULL)), r) AS same_stats
+FROM s_tiny t, (VALUES (tstzrange('2024-01-05', '2024-01-25')),
+					   (tstzrange('2024-01-05 00:30', '2024-01-05 08:30')),
+					   (tstzrange('2024-01-01 04:15', '2024-01-01 04:17')),
+					   (tstzrange('2024-01-27 12:00', NULL))) v(r)
+ORDER BY 1, 2;
+-- two blocks a short range cuts, across a block's end: exact from the rows
+SELECT a.points = r.n AND a.min = r.mn AND a.max = r.mx AND abs(a.sum - r.sm) < 1e-9 AS exact,
+	   a.points, a.decoded_points
+FROM s_tiny t, range_stats(t.d, tstzrange('2024-01-01 04:10', '2024-01-01 04:20')) a,
+	 LATERAL (SELECT count(*), min(v), max(v), sum(v) FROM s_rows
+			  WHERE series = t.series AND ts >= '2024-01-01 04:10' AND ts < '2024-01-01 04:20') r(n, mn, mx, sm)
+WHERE t.series = 1;
+DROP TABLE s_tiny;
+
 -- ---------------------------------------------------------------------
 -- Early ends, rescans, cursors, prepared statements, parallel workers
 -- ---------------------------------------------------------------------

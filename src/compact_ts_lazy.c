@@ -42,6 +42,14 @@
  */
 #define LAZY_FIRST_FETCH	(3 * 1996)
 
+/*
+ * Read-ahead windows (chronos_lazy_read_ahead): the first is at most 16 kB,
+ * each next one twice the last, up to 256 kB, so that a scan stopped early
+ * (LIMIT) fetches little more than it reads, and a long one few times.
+ */
+#define LAZY_AHEAD_FIRST	(16 * 1024)
+#define LAZY_AHEAD_MAX		(256 * 1024)
+
 /* ----------------------------------------------------------------
  *		Ranges
  * ----------------------------------------------------------------
@@ -113,6 +121,7 @@ chronos_lazy_open(ChronosLazyValue *lz, ChronosMemOp *op, Datum datum)
 	lz->op = op;
 	lz->datum = datum;
 	lz->group = UINT32_MAX;
+	lz->spare = UINT32_MAX;
 
 	if (VARATT_IS_EXTERNAL_ONDISK(ptr) &&
 		toast_datum_size(datum) >= toast_raw_datum_size(datum) - VARHDRSZ)
@@ -123,6 +132,7 @@ chronos_lazy_open(ChronosLazyValue *lz, ChronosMemOp *op, Datum datum)
 		const uint8 *b = (const uint8 *) VARDATA_ANY(head);
 		size_t		blen = VARSIZE_ANY_EXHDR(head);
 
+		lz->fetches++;
 		chronos_read_header((const CompactTs *) head, &lz->h);
 		if (lz->h.version == CTS_FORMAT_V2)
 		{
@@ -132,6 +142,7 @@ chronos_lazy_open(ChronosLazyValue *lz, ChronosMemOp *op, Datum datum)
 			{
 				chronos_free(op, head);
 				head = chronos_detoast_slice(op, datum, 0, need, "value directory");
+				lz->fetches++;
 				b = (const uint8 *) VARDATA_ANY(head);
 				blen = VARSIZE_ANY_EXHDR(head);
 			}
@@ -153,6 +164,7 @@ chronos_lazy_open(ChronosLazyValue *lz, ChronosMemOp *op, Datum datum)
 	{
 		CompactTs  *value = chronos_detoast(op, datum);
 
+		lz->whole_value = value;
 		lz->whole = CTS_PAYLOAD(value);
 		lz->len = CTS_PAYLOAD_LEN(value);
 		st = cts_read_header(lz->whole, lz->len, &lz->h);
@@ -161,6 +173,26 @@ chronos_lazy_open(ChronosLazyValue *lz, ChronosMemOp *op, Datum datum)
 		if (st != CTS_OK)
 			chronos_report_corrupt(st);
 	}
+}
+
+/*
+ * chronos_lazy_release
+ *		Free what reading lz fetched (its op stays): for a function whose
+ *		result lives in the same op, so that it holds no more than the result.
+ */
+void
+chronos_lazy_release(ChronosLazyValue *lz)
+{
+	if (lz->whole_value != NULL)
+		chronos_free_datum(lz->op, lz->datum, (struct varlena *) lz->whole_value);
+	chronos_free(lz->op, lz->prefix);
+	chronos_free(lz->op, lz->group_slice);
+	chronos_free(lz->op, lz->spare_slice);
+	chronos_free(lz->op, lz->window);
+	lz->whole_value = NULL;
+	lz->whole = NULL;
+	lz->prefix = lz->group_slice = lz->spare_slice = lz->window = NULL;
+	lz->group = lz->spare = UINT32_MAX;
 }
 
 /*
@@ -178,9 +210,85 @@ lazy_bytes(ChronosLazyValue *lz, size_t off, size_t len, struct varlena **copy,
 	if (off + len <= VARSIZE_ANY_EXHDR(lz->prefix))
 		return (const uint8 *) VARDATA_ANY(lz->prefix) + off;
 	*copy = chronos_detoast_slice(lz->op, lz->datum, off, len, what);
+	lz->fetches++;
 	if (VARSIZE_ANY_EXHDR(*copy) != len)
 		chronos_report_corrupt(CTS_ERR_TRUNCATED);
 	return (const uint8 *) VARDATA_ANY(*copy);
+}
+
+/*
+ * chronos_lazy_read_ahead
+ *		Say that the payloads of the blocks from the next one asked for up
+ *		to end (exclusive) will all be read, in order: a payload that has to
+ *		be fetched then comes with those after it in one TOAST fetch (a
+ *		window: the blocks of its index group, at most the window's cap).
+ *		Without it each payload is fetched alone, which is right when blocks
+ *		between are taken from their summaries.
+ */
+void
+chronos_lazy_read_ahead(ChronosLazyValue *lz, uint32 end)
+{
+	lz->ahead_end = end;
+	if (lz->ahead_bytes == 0)
+		lz->ahead_bytes = LAZY_AHEAD_FIRST;
+}
+
+/*
+ * lazy_payload
+ *		The payload of block bi (the block chronos_lazy_block read last), in
+ *		slice mode: from the first fetch or the current window if there,
+ *		else fetched, with the following blocks as a window when reading
+ *		ahead (*copy NULL: nothing for the caller to free), or alone.
+ */
+static const uint8 *
+lazy_payload(ChronosLazyValue *lz, const cts_block_info *bi, struct varlena **copy)
+{
+	size_t		off = lz->data_off + bi->offset;
+	size_t		len = bi->length;
+	size_t		end = off + len;
+	uint32		b;
+	uint32		last;
+
+	*copy = NULL;
+	if (end <= VARSIZE_ANY_EXHDR(lz->prefix))
+		return (const uint8 *) VARDATA_ANY(lz->prefix) + off;
+	if (lz->window != NULL && off >= lz->win_off &&
+		end <= lz->win_off + VARSIZE_ANY_EXHDR(lz->window))
+		return (const uint8 *) VARDATA_ANY(lz->window) + (off - lz->win_off);
+	if (lz->block + 1 >= lz->ahead_end || lz->block < lz->group_b0 ||
+		lz->block - lz->group_b0 >= lz->group_nb)
+		return lazy_bytes(lz, off, len, copy, "block payload");
+
+	/*
+	 * A window: this payload and those after it up to the read-ahead's end,
+	 * within this block's index group (the entries at hand) and the cap.
+	 * Payloads follow one another in index order; an entry that says
+	 * otherwise only ends the window early (each payload is checked when
+	 * read).
+	 */
+	last = Min(lz->ahead_end, lz->group_b0 + lz->group_nb);
+	for (b = lz->block + 1; b < last; b++)
+	{
+		cts_block_info next;
+
+		if (cts2_parse_entry(&lz->h, lz->group_data +
+							 CTS2_INDEX_ENTRY_SIZE * (size_t) (b - lz->group_b0),
+							 &next) != CTS_OK ||
+			lz->data_off + next.offset != end ||
+			end + next.length - off > lz->ahead_bytes)
+			break;
+		end += next.length;
+	}
+	if (lz->window != NULL)
+		chronos_free(lz->op, lz->window);
+	lz->window = NULL;
+	lz->window = chronos_detoast_slice(lz->op, lz->datum, off, end - off, "block payloads");
+	lz->fetches++;
+	lz->win_off = off;
+	if (VARSIZE_ANY_EXHDR(lz->window) != end - off)
+		chronos_report_corrupt(CTS_ERR_TRUNCATED);
+	lz->ahead_bytes = Min(lz->ahead_bytes * 2, LAZY_AHEAD_MAX);
+	return (const uint8 *) VARDATA_ANY(lz->window);
 }
 
 /* the group of index entries holding block b, fetched and checked */
@@ -195,8 +303,37 @@ chronos_lazy_load_group(ChronosLazyValue *lz, uint32 b)
 
 	if (lz->group == g)
 		return;
-	if (lz->group_slice != NULL)
-		chronos_free(lz->op, lz->group_slice);
+
+	/*
+	 * The group loaded now becomes the spare, the spare's bytes go: a range
+	 * over two groups (found from both ends, then read from the first)
+	 * fetches each once.
+	 */
+	{
+		uint32		sg = lz->spare,
+					sb0 = lz->spare_b0,
+					snb = lz->spare_nb;
+		struct varlena *sslice = lz->spare_slice;
+		const uint8 *sdata = lz->spare_data;
+
+		lz->spare = lz->group;
+		lz->spare_b0 = lz->group_b0;
+		lz->spare_nb = lz->group_nb;
+		lz->spare_slice = lz->group_slice;
+		lz->spare_data = lz->group_data;
+		if (sg == g)
+		{
+			lz->group = sg;
+			lz->group_b0 = sb0;
+			lz->group_nb = snb;
+			lz->group_slice = sslice;
+			lz->group_data = sdata;
+			return;
+		}
+		if (sslice != NULL)
+			chronos_free(lz->op, sslice);
+	}
+	lz->group = UINT32_MAX;
 	lz->group_slice = NULL;
 	cts2_group_span(&lz->h, g, &off, &glen, &lz->group_b0, &lz->group_nb);
 	cts2_dir_entry(lz->dir, g, &de);
@@ -226,6 +363,7 @@ chronos_lazy_block(ChronosLazyValue *lz, uint32 b, cts_block_info *bi)
 	}
 	if (st != CTS_OK)
 		chronos_report_corrupt(st);
+	lz->block = b;
 }
 
 /*
@@ -295,8 +433,7 @@ lazy_decode_until(ChronosLazyValue *lz, const cts_block_info *bi, int64 hi,
 	else
 	{
 		struct varlena *copy;
-		const uint8 *payload = lazy_bytes(lz, lz->data_off + bi->offset, bi->length,
-										  &copy, "block payload");
+		const uint8 *payload = lazy_payload(lz, bi, &copy);
 
 		st = cts2_decode_payload_until(&lz->h, bi, payload, bi->length, hi, ts, values, count);
 		if (copy)
@@ -332,9 +469,19 @@ chronos_lazy_payload(ChronosLazyValue *lz, const cts_block_info *bi, struct varl
 	*copy = NULL;
 	if (lz->whole != NULL)
 		return lz->whole + cts_data_offset(&lz->h) + bi->offset;
-	return lazy_bytes(lz, lz->data_off + bi->offset, bi->length, copy, "block payload");
+	return lazy_payload(lz, bi, copy);
 }
 
+
+void
+chronos_bufs_free(ChronosMemOp *op, ChronosDecodeBufs *d)
+{
+	chronos_free(op, d->ts);
+	chronos_free(op, d->values);
+	d->ts = NULL;
+	d->values = NULL;
+	d->cap = 0;
+}
 
 void
 chronos_bufs_ensure(ChronosMemOp *op, ChronosDecodeBufs *d, uint32 n)

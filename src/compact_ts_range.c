@@ -107,6 +107,9 @@ range_aggregate(ChronosLazyValue *lz, int64 lo, int64 hi, cts_agg *acc)
 
 	cts_agg_init(acc);
 	chronos_lazy_find(lz, lo, hi, &b0, &b1);
+	/* two blocks, both cut (a short range across a block's end): one fetch */
+	if (b1 - b0 == 2)
+		chronos_lazy_read_ahead(lz, b1);
 	for (b = b0; b < b1; b++)
 	{
 		cts_block_info bi;
@@ -420,7 +423,8 @@ compact_ts_value_at(PG_FUNCTION_ARGS)
 	if (!found && interpolate && have1 && have2 && t2 > t1 &&
 		!TIMESTAMP_NOT_FINITE(t1) && !TIMESTAMP_NOT_FINITE(t2))
 	{
-		double		f = (double) (t - t1) / (double) (t2 - t1);
+		/* in int128: the two points may be more than 2^63 us apart */
+		double		f = (double) ((int128) t - t1) / (double) ((int128) t2 - t1);
 
 		found = true;
 		result = v1 + (v2 - v1) * f;
@@ -583,6 +587,13 @@ bl_finish(BlockList *bl, uint8 kind, uint8 bits, double bound)
 		elog(ERROR, "compact_ts assembly failed: %s", cts_strerror(st));
 	if (bl->plen > 0)
 		memcpy(result->data + prefix, bl->payload, bl->plen);
+	/* the result lives in the op: keep nothing else */
+	chronos_free(bl->op, bl->payload);
+	chronos_free(bl->op, bl->infos);
+	chronos_free(bl->op, bl->pend);
+	chronos_free(bl->op, bl->scratch);
+	chronos_free(bl->op, bl->blockbuf);
+	memset(bl, 0, sizeof(*bl));
 	return result;
 }
 
@@ -644,6 +655,8 @@ add_range(BlockList *bl, ChronosLazyValue *lz, int64 lo, int64 hi, ChronosDecode
 				b;
 
 	chronos_lazy_find(lz, lo, hi, &b0, &b1);
+	/* every block's payload is read, copied or decoded */
+	chronos_lazy_read_ahead(lz, b1);
 	for (b = b0; b < b1; b++)
 	{
 		cts_block_info bi;
@@ -694,6 +707,8 @@ compact_ts_slice(PG_FUNCTION_ARGS)
 	bl_init(&bl, op);
 	if (range_bounds(fcinfo, PG_GETARG_RANGE_P(1), &lo, &hi))
 		add_range(&bl, &lz, lo, hi, &d);
+	chronos_bufs_free(op, &d);
+	chronos_lazy_release(&lz);
 	PG_RETURN_COMPACT_TS_P(bl_finish(&bl, kind, bits, bound));
 }
 
@@ -781,7 +796,14 @@ compact_ts_append(PG_FUNCTION_ARGS)
 				}
 			}
 		}
+		chronos_reader_free(&ra);
+		chronos_reader_free(&rb);
+		chronos_free_datum(op, PG_GETARG_DATUM(0), (struct varlena *) va);
+		chronos_free_datum(op, PG_GETARG_DATUM(1), (struct varlena *) vb);
 	}
+	chronos_bufs_free(op, &d);
+	chronos_lazy_release(&la);
+	chronos_lazy_release(&lb);
 	PG_RETURN_COMPACT_TS_P(bl_finish(&bl, kind, bitsa, bounda));
 }
 
@@ -828,13 +850,26 @@ bucket_of(int64 ts, int64 width, int64 origin)
 	int128		delta;
 	int128		q;
 
+	int128		start;
+
 	if (TIMESTAMP_NOT_FINITE(ts))
 		return ts;
 	delta = (int128) ts - (int128) origin;
+	/* date_bin's errors: the distance, then the bucket, out of range */
+	if (delta > PG_INT64_MAX || delta < PG_INT64_MIN)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("interval out of range")));
 	q = delta / width;
 	if (delta % width < 0)
 		q--;
-	return (int64) ((int128) origin + q * width);
+	start = (int128) origin + q * width;
+	if (start > PG_INT64_MAX || start < PG_INT64_MIN ||
+		!IS_VALID_TIMESTAMP((int64) start))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return (int64) start;
 }
 
 static void
@@ -872,9 +907,12 @@ buckets_next(BucketsState *st)
 			/* every point of this block in the same bucket */
 			while (j < st->bi.npoints &&
 				   (TIMESTAMP_NOT_FINITE(st->d.ts[j]) ? st->d.ts[j] == bstart :
-					(!TIMESTAMP_NOT_FINITE(bstart) && st->d.ts[j] - bstart < st->width &&
-					 st->d.ts[j] >= bstart)))
+					(!TIMESTAMP_NOT_FINITE(bstart) && st->d.ts[j] >= bstart &&
+					 (uint64) st->d.ts[j] - (uint64) bstart < (uint64) st->width)))
 				j++;
+			/* the point at pos is in its own bucket: j moved on */
+			if (j == st->pos)
+				elog(ERROR, "buckets: point %u is not in its bucket", j);
 			cts_agg_points(&st->cur.acc, st->d.values, st->pos, j, st->bi.max_error);
 			st->cur.last = st->d.ts[j - 1];
 			st->pos = j;

@@ -121,6 +121,7 @@ typedef struct UnnestScanState
 	uint64		values;			/* series opened */
 	uint64		blocks;			/* their blocks */
 	uint64		decoded;		/* blocks decoded */
+	uint64		fetches;		/* TOAST fetches of bounded reads, done */
 } UnnestScanState;
 
 static void unnest_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel,
@@ -626,6 +627,8 @@ unnest_start(UnnestScanState *state)
 		memset(&state->bufs, 0, sizeof(state->bufs));
 		chronos_lazy_open(&state->lz, state->op, datum);
 		chronos_lazy_find(&state->lz, lo, hi, &state->next_block, &state->end_block);
+		/* every block in the bounds is decoded: their payloads in windows */
+		chronos_lazy_read_ahead(&state->lz, state->end_block);
 		state->blocks += state->lz.h.nblocks;
 		return;
 	}
@@ -723,7 +726,11 @@ static void
 unnest_release(UnnestScanState *state)
 {
 	if (state->op)
+	{
+		if (state->lazy)
+			state->fetches += state->lz.fetches;
 		chronos_op_end(state->op);
+	}
 	state->op = NULL;
 	MemoryContextReset(state->value_cxt);
 	state->started = false;
@@ -773,8 +780,14 @@ unnest_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		ExplainPropertyInteger("Time Bounds", NULL, list_length(cscan->custom_exprs) - 1, es);
 	if (es->analyze)
 	{
+		uint64		fetches = state->fetches +
+			(state->op != NULL && state->lazy ? state->lz.fetches : 0);
+
 		ExplainPropertyUInteger("Series Read", NULL, state->values, es);
 		ExplainPropertyUInteger("Blocks Decoded", NULL, state->decoded, es);
 		ExplainPropertyUInteger("Blocks Skipped", NULL, state->blocks - state->decoded, es);
+		/* bounded reads of values stored out of line: the pieces fetched */
+		if (fetches > 0)
+			ExplainPropertyUInteger("TOAST Fetches", NULL, fetches, es);
 	}
 }

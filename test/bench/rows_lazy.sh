@@ -24,7 +24,7 @@ lazy_where() { echo "series = 1 AND ts >= '$1' AND ts < '$2'"; }
 lazy_load()
 {
 	log "building the lazy-read series (1M and $LONG_POINTS points, 10M for append)"
-	q -v long_points="$LONG_POINTS" -f "$BENCH/sql/lazy.sql" >/dev/null
+	q -v long_points="$LONG_POINTS" -v blocks="$LAZY_BLOCKS" -f "$BENCH/sql/lazy.sql" >/dev/null
 }
 
 # pages SQL: shared buffers SQL touches (hit + read), from EXPLAIN BUFFERS
@@ -61,9 +61,12 @@ row_lazy_scale()
 	EOF
 }
 
-# the 1M series in default blocks, and in blocks of 1,024 points
-LAZY_LAYOUTS="1M 1M/1024"
-lazy_layout_label() { if [ "$1" = 1M ]; then echo "default blocks (16,384 points)"; else echo "chronos.block_points = 1024"; fi; }
+# the 1M series in default blocks, and in blocks of 1,024 points; rows 10
+# and 11 run on each.  LAZY_BLOCKS="4096 2048 1024 256" (in the
+# environment of run.sh) adds those layouts: the trade-off of block size
+LAZY_BLOCKS=${LAZY_BLOCKS:-1024}
+LAZY_LAYOUTS="1M $(for b in $LAZY_BLOCKS; do printf '1M/%s ' "$b"; done)"
+lazy_layout_label() { if [ "$1" = 1M ]; then echo "default blocks (16,384 points)"; else echo "chronos.block_points = ${1#1M/}"; fi; }
 lazy_size_note() { q -c "SELECT pg_size_pretty(pg_column_size(data)::bigint) || ', ' || round(pg_column_size(data)::numeric / length(data), 3) || ' B/pt' FROM lazy_series WHERE name = '$1'"; }
 
 # server_ms SQL_A SQL_B: the server's own time for each (planning plus

@@ -2,7 +2,9 @@
 --	The data of the lazy-read rows (9-13, test/bench/rows_lazy.sh), built
 --	in SQL from a deterministic expression (no random numbers: the same
 --	points every run).  Not timed.  psql variable :long_points is the
---	length of the long series (quick: 10 million, full: 50 million).
+--	length of the long series (quick: 10 million, full: 50 million),
+--	:blocks the block sizes of the other layouts of the 1M series
+--	(LAZY_BLOCKS, rows_lazy.sh; "1024" unless asked).
 --
 --	  lazy_series ('1M', 'long')  one row each, one value each: a series of
 --	                              1,000,000 points and one of :long_points,
@@ -10,7 +12,8 @@
 --	                              (1M points: 115 days), values with two
 --	                              decimals (stored exactly)
 --	  lazy_series ('1M/1024')     the 1M series again in blocks of 1,024
---	                              points (chronos.block_points = 1024)
+--	                              points (chronos.block_points = 1024), and
+--	                              so on for every size in :blocks
 --	  lazy_plain                  the 1M series' rows as a plain table with
 --	                              PRIMARY KEY (series, ts), series = 1, with
 --	                              three other series beside it, so that the
@@ -38,10 +41,18 @@ CREATE TABLE lazy_series (name text PRIMARY KEY, data compact_ts NOT NULL);
 INSERT INTO lazy_series
 SELECT '1M', compact_ts_agg('2024-01-01'::timestamptz + i * interval '10 s', lazy_value(i, 1))
 FROM generate_series(0::bigint, 999999) i;
-SET chronos.block_points = 1024;
-INSERT INTO lazy_series
-SELECT '1M/1024', compact_ts_agg('2024-01-01'::timestamptz + i * interval '10 s', lazy_value(i, 1))
-FROM generate_series(0::bigint, 999999) i;
+SELECT set_config('lazy.blocks', :'blocks', false);
+DO $$
+DECLARE
+	b text;
+BEGIN
+	FOREACH b IN ARRAY string_to_array(current_setting('lazy.blocks'), ' ') LOOP
+		PERFORM set_config('chronos.block_points', b, true);
+		INSERT INTO lazy_series
+		SELECT '1M/' || b, compact_ts_agg('2024-01-01'::timestamptz + i * interval '10 s', lazy_value(i, 1))
+		FROM generate_series(0::bigint, 999999) i;
+	END LOOP;
+END $$;
 RESET chronos.block_points;
 
 DO $$
