@@ -164,6 +164,9 @@ chronos_lazy_open(ChronosLazyValue *lz, ChronosMemOp *op, Datum datum)
 	{
 		CompactTs  *value = chronos_detoast(op, datum);
 
+		if (VARATT_IS_EXTERNAL_ONDISK(ptr))
+			lz->fetches++;
+
 		lz->whole_value = value;
 		lz->whole = CTS_PAYLOAD(value);
 		lz->len = CTS_PAYLOAD_LEN(value);
@@ -255,8 +258,9 @@ lazy_payload(ChronosLazyValue *lz, const cts_block_info *bi, struct varlena **co
 	if (lz->window != NULL && off >= lz->win_off &&
 		end <= lz->win_off + VARSIZE_ANY_EXHDR(lz->window))
 		return (const uint8 *) VARDATA_ANY(lz->window) + (off - lz->win_off);
-	if (lz->block + 1 >= lz->ahead_end || lz->block < lz->group_b0 ||
-		lz->block - lz->group_b0 >= lz->group_nb)
+	/* a window only for the block chronos_lazy_block read last */
+	if (lz->block + 1 >= lz->ahead_end || bi->offset != lz->block_offset ||
+		lz->block < lz->group_b0 || lz->block - lz->group_b0 >= lz->group_nb)
 		return lazy_bytes(lz, off, len, copy, "block payload");
 
 	/*
@@ -364,6 +368,7 @@ chronos_lazy_block(ChronosLazyValue *lz, uint32 b, cts_block_info *bi)
 	if (st != CTS_OK)
 		chronos_report_corrupt(st);
 	lz->block = b;
+	lz->block_offset = bi->offset;
 }
 
 /*

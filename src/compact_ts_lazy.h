@@ -51,6 +51,7 @@ typedef struct ChronosLazyValue
 	const uint8 *spare_data;
 	size_t		data_off;
 	uint32		block;			/* the block chronos_lazy_block read last */
+	uint32		block_offset;	/* its payload's offset (to know it again) */
 	/* read-ahead (chronos_lazy_read_ahead): payloads fetched together */
 	uint32		ahead_end;		/* blocks before it may be read ahead; 0: none */
 	size_t		ahead_bytes;	/* the next window's size cap */
