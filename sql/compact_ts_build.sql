@@ -373,3 +373,14 @@ SELECT cardinality(timestamps(x)), cardinality(value_array(x)) FROM built;
 
 DROP TABLE built, shapes;
 DROP FUNCTION check_points(compact_ts, text);
+
+-- arrays that keep a NULL bitmap with no NULL left (their NULL elements
+-- updated): the points are the arrays' elements
+CREATE TEMP TABLE arr (t timestamptz[], v float8[]);
+INSERT INTO arr VALUES (ARRAY['2000-01-01', '2000-01-02', NULL]::timestamptz[], ARRAY[1, 2, NULL]::float8[]);
+UPDATE arr SET t[3] = '2000-01-03', v[3] = 3;
+SELECT compact_ts(t, v, 'lossless') FROM arr;
+SELECT array_agg(u.ts ORDER BY u.ts) = (SELECT t FROM arr) AS same_times,
+	   array_agg(u.value ORDER BY u.ts) = (SELECT v FROM arr) AS same_values
+FROM arr, unnest(compact_ts(t, v)) u;
+DROP TABLE arr;

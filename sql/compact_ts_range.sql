@@ -361,3 +361,12 @@ FROM r_series WHERE name = 'format1';
 SELECT append(NULL, '{}'), append('{}', '{}');
 
 DROP TABLE r_rows, r_series, r_ranges, r_special, r_app, r_one;
+
+-- values near the ends of float8: interpolation and a sparkline's scale
+-- do not overflow
+SELECT value_at(compact_ts(ARRAY['2000-01-01', '2000-01-03']::timestamptz[], ARRAY[-1e308, 1e308]::float8[], 'lossless'),
+				'2000-01-02', true) AS midway;
+SELECT sparkline(compact_ts(ARRAY['2000-01-01', '2000-01-02', '2000-01-03']::timestamptz[],
+							ARRAY[-1e308, 0, 1e308]::float8[], 'lossless'), 3) AS wide,
+	   sparkline(compact_ts(ARRAY['2000-01-01', '2000-01-02', '2000-01-03']::timestamptz[],
+							ARRAY[-1, 0, 1]::float8[], 'lossless'), 3) AS narrow;

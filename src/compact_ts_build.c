@@ -303,13 +303,16 @@ compact_ts_from_arrays(PG_FUNCTION_ARGS)
 
 	/*
 	 * No NULLs, fixed-width 8-byte elements: the data is a plain C array
-	 * right after the header (ARR_DATA_PTR, without its signed/unsigned
-	 * mix that -Wextra warns about).
+	 * (ARR_DATA_PTR, without its signed/unsigned mix that -Wextra warns
+	 * about).  An array may keep a NULL bitmap with no NULL left in it (an
+	 * UPDATE of its NULL elements): its data then starts at dataoffset.
 	 */
 	tsv = (const TimestampTz *) ((const char *) ts_arr +
-								 ARR_OVERHEAD_NONULLS(ARR_NDIM(ts_arr)));
+								 (ARR_HASNULL(ts_arr) ? (Size) ts_arr->dataoffset :
+								  (Size) ARR_OVERHEAD_NONULLS(ARR_NDIM(ts_arr))));
 	vv = (const float8 *) ((const char *) v_arr +
-						   ARR_OVERHEAD_NONULLS(ARR_NDIM(v_arr)));
+						   (ARR_HASNULL(v_arr) ? (Size) v_arr->dataoffset :
+							(Size) ARR_OVERHEAD_NONULLS(ARR_NDIM(v_arr))));
 
 	if (n_ts > 0)
 		pts = (cts_point *) chronos_alloc(op, (Size) n_ts * sizeof(cts_point),

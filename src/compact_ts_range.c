@@ -428,6 +428,9 @@ compact_ts_value_at(PG_FUNCTION_ARGS)
 
 		found = true;
 		result = v1 + (v2 - v1) * f;
+		/* finite neighbours whose difference overflows: weigh them */
+		if (isinf(result) && isfinite(v1) && isfinite(v2))
+			result = v1 * (1 - f) + v2 * f;
 	}
 	chronos_op_end(op);
 	if (!found)
@@ -1185,7 +1188,11 @@ compact_ts_sparkline(PG_FUNCTION_ARGS)
 		}
 		if (amax > amin)
 		{
-			double		f = (accs[k].min - amin) / (amax - amin);
+			/* halved: a range wider than DBL_MAX does not overflow */
+			double		f = (accs[k].min / 2 - amin / 2) / (amax / 2 - amin / 2);
+
+			if (isnan(f))
+				f = accs[k].min >= amax ? 1.0 : 0.0;
 
 			level = (int) (f * 7.0 + 0.5);
 			level = Max(0, Min(7, level));
