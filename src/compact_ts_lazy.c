@@ -198,6 +198,18 @@ chronos_lazy_release(ChronosLazyValue *lz)
 	lz->group = lz->spare = UINT32_MAX;
 }
 
+/* bytes [off, off + len) of a value in slice mode, fetched and counted */
+static struct varlena *
+lazy_fetch(ChronosLazyValue *lz, size_t off, size_t len, const char *what)
+{
+	struct varlena *bytes = chronos_detoast_slice(lz->op, lz->datum, off, len, what);
+
+	lz->fetches++;
+	if (VARSIZE_ANY_EXHDR(bytes) != len)
+		chronos_report_corrupt(CTS_ERR_TRUNCATED);
+	return bytes;
+}
+
 /*
  * lazy_bytes
  *		The len bytes at off of a value in slice mode: within the first
@@ -212,10 +224,7 @@ lazy_bytes(ChronosLazyValue *lz, size_t off, size_t len, struct varlena **copy,
 	*copy = NULL;
 	if (off + len <= VARSIZE_ANY_EXHDR(lz->prefix))
 		return (const uint8 *) VARDATA_ANY(lz->prefix) + off;
-	*copy = chronos_detoast_slice(lz->op, lz->datum, off, len, what);
-	lz->fetches++;
-	if (VARSIZE_ANY_EXHDR(*copy) != len)
-		chronos_report_corrupt(CTS_ERR_TRUNCATED);
+	*copy = lazy_fetch(lz, off, len, what);
 	return (const uint8 *) VARDATA_ANY(*copy);
 }
 
@@ -253,13 +262,15 @@ lazy_payload(ChronosLazyValue *lz, const cts_block_info *bi, struct varlena **co
 	uint32		last;
 
 	*copy = NULL;
-	if (end <= VARSIZE_ANY_EXHDR(lz->prefix))
-		return (const uint8 *) VARDATA_ANY(lz->prefix) + off;
 	if (lz->window != NULL && off >= lz->win_off &&
 		end <= lz->win_off + VARSIZE_ANY_EXHDR(lz->window))
 		return (const uint8 *) VARDATA_ANY(lz->window) + (off - lz->win_off);
-	/* a window only for the block chronos_lazy_block read last */
-	if (lz->block + 1 >= lz->ahead_end || bi->offset != lz->block_offset ||
+	/*
+	 * In the first fetch, or not reading ahead (a window only for the block
+	 * chronos_lazy_block read last): as any other bytes.
+	 */
+	if (end <= VARSIZE_ANY_EXHDR(lz->prefix) ||
+		lz->block + 1 >= lz->ahead_end || bi->offset != lz->block_offset ||
 		lz->block < lz->group_b0 || lz->block - lz->group_b0 >= lz->group_nb)
 		return lazy_bytes(lz, off, len, copy, "block payload");
 
@@ -283,14 +294,10 @@ lazy_payload(ChronosLazyValue *lz, const cts_block_info *bi, struct varlena **co
 			break;
 		end += next.length;
 	}
-	if (lz->window != NULL)
-		chronos_free(lz->op, lz->window);
+	chronos_free(lz->op, lz->window);
 	lz->window = NULL;
-	lz->window = chronos_detoast_slice(lz->op, lz->datum, off, end - off, "block payloads");
-	lz->fetches++;
+	lz->window = lazy_fetch(lz, off, end - off, "block payloads");
 	lz->win_off = off;
-	if (VARSIZE_ANY_EXHDR(lz->window) != end - off)
-		chronos_report_corrupt(CTS_ERR_TRUNCATED);
 	lz->ahead_bytes = Min(lz->ahead_bytes * 2, LAZY_AHEAD_MAX);
 	return (const uint8 *) VARDATA_ANY(lz->window);
 }
