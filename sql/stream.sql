@@ -560,6 +560,31 @@ FROM (VALUES (1), (7), (1000), (1024), (1025), (4999), (5000), (100000)) v(n),
                    WHERE x.chunk_no = c.chunk_no) u ON true
 GROUP BY n ORDER BY n;
 SELECT * FROM chronos_chunks((SELECT segment FROM chronos_import_csv(:'data' || 'sp500.csv', codec => 'lossless')), 50);
+-- NaN, infinities and overflow as sum/min/max/avg(float8) give them, against
+-- GROUP BY on the same points (each chunk a different mix; NaN first and last)
+CREATE TABLE special_pts(i int, v float8);
+INSERT INTO special_pts VALUES
+  (1, 'NaN'), (2, 1), (3, 2),                     -- chunk 1: NaN first
+  (4, 1), (5, 'Infinity'), (6, 3),                -- chunk 2: +Infinity
+  (7, '-Infinity'), (8, 'Infinity'), (9, 0),      -- chunk 3: both infinities
+  (10, -5), (11, 2), (12, 'NaN'),                 -- chunk 4: NaN last
+  (13, 'NaN'), (14, 'NaN'), (15, 'NaN'),          -- chunk 5: all NaN
+  (16, '-Infinity'), (17, 4), (18, 5);            -- chunk 6: -Infinity
+SELECT c.chunk_no, c.points, c.sum, c.min, c.max, c.avg,
+       c.sum IS NOT DISTINCT FROM g.sum AND c.min IS NOT DISTINCT FROM g.min
+       AND c.max IS NOT DISTINCT FROM g.max AND c.avg IS NOT DISTINCT FROM g.avg AS as_group_by
+FROM chronos_chunks((SELECT compact_ts_agg(timestamptz '2024-01-01' + i * interval '1 s', v, 'lossless')
+                     FROM special_pts), 3) c
+JOIN (SELECT (i - 1) / 3 + 1 AS chunk_no, sum(v) AS sum, min(v) AS min, max(v) AS max, avg(v) AS avg
+      FROM special_pts GROUP BY 1) g USING (chunk_no)
+ORDER BY chunk_no;
+-- a sum beyond double precision is an error, as sum(float8) raises it
+SELECT state, message, detail FROM try($$SELECT sum FROM chronos_chunks((SELECT compact_ts_agg(timestamptz '2024-01-01' + i * interval '1 s',
+                 1e308, 'lossless') FROM generate_series(1, 4) i), 2)$$);
+SELECT state, message FROM try($$SELECT sum(v) FROM (VALUES (1e308::float8), (1e308)) x(v)$$);
+-- large values whose sum stays finite sum as sum(float8) does
+SELECT points, sum, min, max FROM chronos_chunks((SELECT compact_ts_agg(timestamptz '2024-01-01' + i * interval '1 s',
+                 CASE WHEN i = 2 THEN -1e308 ELSE 1e308 END, 'lossless') FROM generate_series(1, 3) i), 3);
 SELECT * FROM chronos_chunks('{}'::compact_ts, 10);
 SELECT * FROM chronos_chunks(NULL, 10);
 SELECT (try('SELECT count(*) FROM chronos_chunks(''{}''::compact_ts, 0)')).*;

@@ -875,6 +875,28 @@ chronos_report_nonfinite(double value, int64 ts, const char *what)
 	pg_unreachable();
 }
 
+/*
+ * chronos_agg_sum
+ *		The sum of an aggregate by sum(float8)'s rules: NaN, +-Infinity as
+ *		PostgreSQL gives them, and 22003 when the finite values' sum is beyond
+ *		double precision.  *min and *max are the aggregate's min and max.
+ */
+double
+chronos_agg_sum(const cts_agg *acc, double *min, double *max)
+{
+	double		sum;
+	int			overflow;
+
+	cts_agg_result(acc, min, max, &sum, &overflow);
+	if (overflow)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("value out of range: overflow"),
+				 errdetail("The sum of the %llu values in the range is beyond the range of type double precision.",
+						   (unsigned long long) acc->count)));
+	return sum;
+}
+
 /* ----------------------------------------------------------------
  *		Codecs (format 2) and chronos.default_codec
  * ----------------------------------------------------------------

@@ -192,4 +192,7 @@ extern bool chronos_reject_nonfinite(double value, int64 ts, const char *what,
 pg_noreturn extern void chronos_report_nonfinite(double value, int64 ts,
 												 const char *what);
 
+/* compact_ts.c: an aggregate's sum by sum(float8)'s rules (22003) */
+extern double chronos_agg_sum(const cts_agg *acc, double *min, double *max);
+
 #endif							/* COMPACT_TS_H */

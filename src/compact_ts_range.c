@@ -128,26 +128,6 @@ range_aggregate(ChronosLazyValue *lz, int64 lo, int64 hi, cts_agg *acc)
 }
 
 /*
- * agg_sum
- *		The sum of an aggregate by sum(float8)'s rules (overflow is 22003).
- */
-static double
-agg_sum(const cts_agg *acc, double *min, double *max)
-{
-	double		sum;
-	int			overflow;
-
-	cts_agg_result(acc, min, max, &sum, &overflow);
-	if (overflow)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("value out of range: overflow"),
-				 errdetail("The sum of the %llu values in the range is beyond the range of type double precision.",
-						   (unsigned long long) acc->count)));
-	return sum;
-}
-
-/*
  * range_call
  *		Aggregate argument 0 over the range in argument 1; false if the range
  *		is empty (the aggregate is then empty too).
@@ -202,7 +182,7 @@ compact_ts_sum_range(PG_FUNCTION_ARGS)
 
 	if (!range_call(fcinfo, &acc))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(agg_sum(&acc, &mn, &mx));
+	PG_RETURN_FLOAT8(chronos_agg_sum(&acc, &mn, &mx));
 }
 
 /*
@@ -217,7 +197,7 @@ compact_ts_avg_range(PG_FUNCTION_ARGS)
 
 	if (!range_call(fcinfo, &acc))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(agg_sum(&acc, &mn, &mx) / (double) acc.count);
+	PG_RETURN_FLOAT8(chronos_agg_sum(&acc, &mn, &mx) / (double) acc.count);
 }
 
 /* the smallest (want_max false) or largest value of the range, or NULL */
@@ -282,7 +262,7 @@ compact_ts_range_stats(PG_FUNCTION_ARGS)
 	values[0] = Int64GetDatum((int64) acc.count);
 	if (acc.count > 0)
 	{
-		sum = agg_sum(&acc, &mn, &mx);
+		sum = chronos_agg_sum(&acc, &mn, &mx);
 		values[1] = Float8GetDatum(mn);
 		values[2] = Float8GetDatum(mx);
 		values[3] = Float8GetDatum(sum);
@@ -1033,7 +1013,7 @@ compact_ts_buckets(PG_FUNCTION_ARGS)
 	if (!buckets_next(st))
 		SRF_RETURN_DONE(funcctx);
 
-	sum = agg_sum(&st->cur.acc, &mn, &mx);
+	sum = chronos_agg_sum(&st->cur.acc, &mn, &mx);
 	values[0] = TimestampTzGetDatum(st->cur.start);
 	values[1] = Int64GetDatum((int64) st->cur.acc.count);
 	values[2] = Float8GetDatum(mn);

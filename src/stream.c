@@ -2875,9 +2875,10 @@ typedef struct ChunksState
  * The series in consecutive chunks of chunk_points points (the last one
  * shorter), decoded one block at a time, whatever the chunks' alignment
  * with the blocks.  The summaries are of the decoded values, as unnest
- * returns them (each within max_error of the original); the sum is
- * compensated (Neumaier).  The value and one block's buffers live in an op
- * under the multi-call context.
+ * returns them (each within max_error of the original), by the rules of
+ * sum, min, max and avg(float8): NaN and infinities as PostgreSQL treats
+ * them, 22003 when a sum overflows; the sum is compensated.  The value and
+ * one block's buffers live in an op under the multi-call context.
  */
 Datum
 compact_ts_chunks(PG_FUNCTION_ARGS)
@@ -2887,13 +2888,12 @@ compact_ts_chunks(PG_FUNCTION_ARGS)
 	Datum		values[8];
 	bool		nulls[8] = {false, false, false, false, false, false, false, false};
 	HeapTuple	tuple;
-	int64		count = 0;
+	cts_agg		acc;
 	int64		first = 0;
 	int64		last = 0;
-	double		sum = 0;
-	double		comp = 0;
-	double		min = 0;
-	double		max = 0;
+	double		sum;
+	double		min;
+	double		max;
 
 	if (SRF_IS_FIRSTCALL())
 	{
@@ -2925,10 +2925,10 @@ compact_ts_chunks(PG_FUNCTION_ARGS)
 	funcctx = SRF_PERCALL_SETUP();
 	s = (ChunksState *) funcctx->user_fctx;
 
-	while (count < s->chunk_points)
+	cts_agg_init(&acc);
+	while (acc.count < (uint64) s->chunk_points)
 	{
 		uint32		take;
-		uint32		j;
 
 		if (s->pos >= s->reader.npoints)
 		{
@@ -2937,45 +2937,28 @@ compact_ts_chunks(PG_FUNCTION_ARGS)
 			s->pos = 0;
 			continue;
 		}
-		take = (uint32) Min((int64) (s->reader.npoints - s->pos),
-							(int64) s->chunk_points - count);
-		if (count == 0)
-		{
+		take = (uint32) Min((uint64) (s->reader.npoints - s->pos),
+							(uint64) s->chunk_points - acc.count);
+		if (acc.count == 0)
 			first = s->reader.ts[s->pos];
-			min = max = s->reader.values[s->pos];
-		}
-		for (j = s->pos; j < s->pos + take; j++)
-		{
-			double		v = s->reader.values[j];
-			double		t = sum + v;
-
-			/* Neumaier: keep what the addition lost */
-			if (fabs(sum) >= fabs(v))
-				comp += (sum - t) + v;
-			else
-				comp += (v - t) + sum;
-			sum = t;
-			if (v < min)
-				min = v;
-			if (v > max)
-				max = v;
-		}
+		cts_agg_points(&acc, s->reader.values, s->pos, s->pos + take, 0);
 		last = s->reader.ts[s->pos + take - 1];
 		s->pos += take;
-		count += take;
 	}
-	if (count == 0)
+	if (acc.count == 0)
 		SRF_RETURN_DONE(funcctx);
 
+	/* NaN, Infinity and overflow as sum/min/max/avg(float8) give them */
+	sum = chronos_agg_sum(&acc, &min, &max);
 	s->chunk_no++;
 	values[0] = Int64GetDatum(s->chunk_no);
 	values[1] = TimestampTzGetDatum(first);
 	values[2] = TimestampTzGetDatum(last);
-	values[3] = Int64GetDatum(count);
-	values[4] = Float8GetDatum(sum + comp);
+	values[3] = Int64GetDatum((int64) acc.count);
+	values[4] = Float8GetDatum(sum);
 	values[5] = Float8GetDatum(min);
 	values[6] = Float8GetDatum(max);
-	values[7] = Float8GetDatum((sum + comp) / (double) count);
+	values[7] = Float8GetDatum(sum / (double) acc.count);
 	tuple = heap_form_tuple(funcctx->tuple_desc, values, nulls);
 	SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(tuple));
 }
