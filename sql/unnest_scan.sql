@@ -233,6 +233,26 @@ FROM s_tiny t, range_stats(t.d, tstzrange('2024-01-01 04:10', '2024-01-01 04:20'
 	 LATERAL (SELECT count(*), min(v), max(v), sum(v) FROM s_rows
 			  WHERE series = t.series AND ts >= '2024-01-01 04:10' AND ts < '2024-01-01 04:20') r(n, mn, mx, sm)
 WHERE t.series = 1;
+-- buckets and sparkline of a stored series read ahead too when most blocks
+-- are cut (blocks of 256 minutes, buckets of an hour; 157 blocks, a few
+-- descents of the TOAST index rather than one a block); the figures are
+-- those of the value read whole
+CREATE FUNCTION s_toast_index_hits() RETURNS bigint LANGUAGE sql AS $$
+	SELECT pg_stat_clear_snapshot();
+	SELECT tidx_blks_hit + tidx_blks_read FROM pg_statio_user_tables WHERE relname = 's_tiny'
+$$;
+SELECT pg_stat_force_next_flush();
+SELECT s_toast_index_hits() AS hits_before \gset
+SELECT count(*) AS buckets, sum(b.points) AS points FROM s_tiny t, buckets(t.d, '1 hour') b WHERE t.series = 1;
+SELECT pg_stat_force_next_flush();
+SELECT s_toast_index_hits() - :hits_before AS index_hits_lt_40 \gset
+SELECT :index_hits_lt_40 < 40 AS few_fetches, :index_hits_lt_40 > 0 AS counted;
+SELECT bool_and(a IS NOT DISTINCT FROM b) AS same_buckets, count(*) AS buckets
+FROM (SELECT b AS a, row_number() OVER () AS n FROM s_tiny t, buckets(t.d, '1 hour') b WHERE t.series = 1) x
+FULL JOIN (SELECT b, row_number() OVER () AS n FROM s_tiny t, buckets(slice(t.d, tstzrange(NULL, NULL)), '1 hour') b
+		   WHERE t.series = 1) y USING (n);
+SELECT sparkline(d, 100) = sparkline(slice(d, tstzrange(NULL, NULL)), 100) AS same_sparkline FROM s_tiny WHERE series = 1;
+DROP FUNCTION s_toast_index_hits();
 DROP TABLE s_tiny;
 
 -- ---------------------------------------------------------------------

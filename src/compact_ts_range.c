@@ -946,7 +946,8 @@ buckets_next(BucketsState *st)
  * The series in buckets of width, aligned as date_bin(width, ts, origin)
  * aligns them; buckets without points are not returned.  A block lying in
  * one bucket contributes its exact summaries; a block spanning buckets is
- * decoded.  Value per call: in the select list it streams.
+ * decoded (when most are, their payloads are read ahead in windows).  Value
+ * per call: in the select list it streams.
  */
 Datum
 compact_ts_buckets(PG_FUNCTION_ARGS)
@@ -1004,6 +1005,16 @@ compact_ts_buckets(PG_FUNCTION_ARGS)
 		st->width = stride;
 		st->origin = origin;
 		chronos_lazy_open(&st->lz, op, PG_GETARG_DATUM(0));
+
+		/*
+		 * Blocks spanning a quarter of a bucket or more (on average): most
+		 * are cut by a bucket's edge and decoded, so their payloads come in
+		 * windows, not one fetch each.
+		 */
+		if (st->lz.h.npoints > 0 &&
+			(int128) st->lz.h.nblocks * stride <=
+			4 * ((int128) st->lz.h.last_ts - (int128) st->lz.h.first_ts + 1))
+			chronos_lazy_read_ahead(&st->lz, st->lz.h.nblocks);
 		funcctx->user_fctx = st;
 		MemoryContextSwitchTo(oldcontext);
 	}
@@ -1113,6 +1124,9 @@ compact_ts_sparkline(PG_FUNCTION_ARGS)
 	if (lo <= hi)
 	{
 		chronos_lazy_find(&lz, lo, hi, &b0, &b1);
+		/* few blocks to a stretch: most are cut and decoded, read ahead */
+		if (b1 - b0 <= 4 * (uint32) width)
+			chronos_lazy_read_ahead(&lz, b1);
 		for (b = b0; b < b1; b++)
 		{
 			cts_block_info bi;
