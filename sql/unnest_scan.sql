@@ -226,13 +226,18 @@ FROM s_tiny t, (VALUES (tstzrange('2024-01-05', '2024-01-25')),
 					   (tstzrange('2024-01-01 04:15', '2024-01-01 04:17')),
 					   (tstzrange('2024-01-27 12:00', NULL))) v(r)
 ORDER BY 1, 2;
--- two blocks a short range cuts, across a block's end: exact from the rows
-SELECT a.points = r.n AND a.min = r.mn AND a.max = r.mx AND abs(a.sum - r.sm) < 1e-9 AS exact,
+-- s_stats_exact(lo, hi): range_stats of series 1 over [lo, hi) against its rows
+CREATE FUNCTION s_stats_exact(lo timestamptz, hi timestamptz,
+	OUT exact bool, OUT points bigint, OUT decoded_points bigint) LANGUAGE sql AS $$
+SELECT a.points = r.n AND a.min = r.mn AND a.max = r.mx AND abs(a.sum - r.sm) < 1e-9,
 	   a.points, a.decoded_points
-FROM s_tiny t, range_stats(t.d, tstzrange('2024-01-01 04:10', '2024-01-01 04:20')) a,
+FROM s_tiny t, range_stats(t.d, tstzrange(lo, hi)) a,
 	 LATERAL (SELECT count(*), min(v), max(v), sum(v) FROM s_rows
-			  WHERE series = t.series AND ts >= '2024-01-01 04:10' AND ts < '2024-01-01 04:20') r(n, mn, mx, sm)
-WHERE t.series = 1;
+			  WHERE series = t.series AND ts >= lo AND ts < hi) r(n, mn, mx, sm)
+WHERE t.series = 1
+$$;
+-- two blocks a short range cuts, across a block's end: exact from the rows
+SELECT * FROM s_stats_exact('2024-01-01 04:10', '2024-01-01 04:20');
 -- buckets and sparkline of a stored series read ahead too when most blocks
 -- are cut (blocks of 256 minutes, buckets of an hour; 157 blocks, a few
 -- descents of the TOAST index rather than one a block); the figures are
@@ -252,7 +257,19 @@ FROM (SELECT b AS a, row_number() OVER () AS n FROM s_tiny t, buckets(t.d, '1 ho
 FULL JOIN (SELECT b, row_number() OVER () AS n FROM s_tiny t, buckets(slice(t.d, tstzrange(NULL, NULL)), '1 hour') b
 		   WHERE t.series = 1) y USING (n);
 SELECT sparkline(d, 100) = sparkline(slice(d, tstzrange(NULL, NULL)), 100) AS same_sparkline FROM s_tiny WHERE series = 1;
-DROP FUNCTION s_toast_index_hits();
+-- a range over a few blocks: its two edge blocks (1 and 4, of 256 minutes)
+-- come in one fetch, as many descents of the TOAST index as a range inside
+-- one block; exact against the rows
+SELECT pg_stat_force_next_flush();
+SELECT s_toast_index_hits() AS hits_before \gset
+SELECT * FROM s_stats_exact('2024-01-01 05:00', '2024-01-01 20:00');
+SELECT pg_stat_force_next_flush();
+SELECT s_toast_index_hits() - :hits_before AS hits_edges \gset
+SELECT points FROM s_tiny t, range_stats(t.d, tstzrange('2024-01-01 05:00', '2024-01-01 06:00')) a WHERE t.series = 1;
+SELECT pg_stat_force_next_flush();
+SELECT s_toast_index_hits() - :hits_before - :hits_edges AS hits_one \gset
+SELECT :hits_edges = :hits_one AS edges_in_one_fetch, :hits_one > 0 AS counted;
+DROP FUNCTION s_toast_index_hits(), s_stats_exact(timestamptz, timestamptz);
 DROP TABLE s_tiny;
 
 -- ---------------------------------------------------------------------

@@ -246,6 +246,30 @@ chronos_lazy_read_ahead(ChronosLazyValue *lz, uint32 end)
 }
 
 /*
+ * chronos_lazy_read_ends
+ *		Say that the payloads of blocks b0 and b1 - 1 (the edges of a range,
+ *		cut by it) will be read, those between perhaps not (taken from their
+ *		summaries): when the edges lie in one index group within one first
+ *		window, they come in one TOAST fetch, which costs less than two
+ *		however little lies between them.
+ */
+void
+chronos_lazy_read_ends(ChronosLazyValue *lz, uint32 b0, uint32 b1)
+{
+	cts_block_info first,
+				last;
+
+	if (lz->whole != NULL || b1 < b0 + 2 ||
+		b0 / CTS2_GROUP_BLOCKS != (b1 - 1) / CTS2_GROUP_BLOCKS)
+		return;
+	chronos_lazy_block(lz, b1 - 1, &last);
+	chronos_lazy_block(lz, b0, &first);
+	if (last.offset >= first.offset &&
+		last.offset - first.offset + last.length <= LAZY_AHEAD_FIRST)
+		chronos_lazy_read_ahead(lz, b1);
+}
+
+/*
  * lazy_payload
  *		The payload of block bi (the block chronos_lazy_block read last), in
  *		slice mode: from the first fetch or the current window if there,

@@ -75,6 +75,7 @@ extern void chronos_lazy_release(ChronosLazyValue *lz);
 extern void chronos_lazy_load_group(ChronosLazyValue *lz, uint32 b);
 extern void chronos_lazy_block(ChronosLazyValue *lz, uint32 b, cts_block_info *bi);
 extern void chronos_lazy_read_ahead(ChronosLazyValue *lz, uint32 end);
+extern void chronos_lazy_read_ends(ChronosLazyValue *lz, uint32 b0, uint32 b1);
 extern void chronos_lazy_find(ChronosLazyValue *lz, int64 lo, int64 hi,
 							  uint32 *b0, uint32 *b1);
 extern void chronos_lazy_decode(ChronosLazyValue *lz, const cts_block_info *bi,

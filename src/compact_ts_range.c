@@ -107,9 +107,8 @@ range_aggregate(ChronosLazyValue *lz, int64 lo, int64 hi, cts_agg *acc)
 
 	cts_agg_init(acc);
 	chronos_lazy_find(lz, lo, hi, &b0, &b1);
-	/* two blocks, both cut (a short range across a block's end): one fetch */
-	if (b1 - b0 == 2)
-		chronos_lazy_read_ahead(lz, b1);
+	/* the two edge blocks, cut: one fetch when they are close */
+	chronos_lazy_read_ends(lz, b0, b1);
 	for (b = b0; b < b1; b++)
 	{
 		cts_block_info bi;
