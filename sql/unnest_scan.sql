@@ -208,6 +208,11 @@ SELECT * FROM s_plan($q$SELECT count(*) FROM s_tiny t,
 SELECT * FROM s_plan($q$SELECT count(*) FROM s_tiny t,
 	unnest(slice(t.d, tstzrange('2024-01-05', '2024-01-25'))) u WHERE t.series = 1$q$,
 	'Blocks|TOAST', true);
+-- open at the end: the last group's entries are not fetched to find where
+-- the range ends (it ends with the series)
+SELECT * FROM s_plan($q$SELECT count(*) FROM s_tiny t,
+	unnest(slice(t.d, tstzrange('2024-01-05', NULL))) u WHERE t.series = 1$q$,
+	'Blocks|TOAST', true);
 -- stopped early: the first window only
 SELECT * FROM s_plan($q$SELECT * FROM s_tiny t,
 	unnest(slice(t.d, tstzrange('2024-01-05', '2024-01-25'))) u WHERE t.series = 1 LIMIT 3$q$,

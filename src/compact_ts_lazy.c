@@ -438,6 +438,25 @@ chronos_lazy_find(ChronosLazyValue *lz, int64 lo, int64 hi, uint32 *b0, uint32 *
 		*b0 = lz->group_b0 + a;
 		if (g1 - 1 != g0)
 		{
+			cts_dir_entry de;
+
+			cts2_dir_entry(lz->dir, g1 - 1, &de);
+			if (hi >= de.last_ts)
+			{
+				/*
+				 * The range goes on past the last group's end: all of its
+				 * blocks, without fetching its entries (a block they would
+				 * place after hi only decodes to no point).
+				 */
+				size_t		off,
+							glen;
+				uint32		gb0,
+							gnb;
+
+				cts2_group_span(&lz->h, g1 - 1, &off, &glen, &gb0, &gnb);
+				*b1 = gb0 + gnb;
+				return;
+			}
 			chronos_lazy_load_group(lz, (g1 - 1) * CTS2_GROUP_BLOCKS);
 			cts_span_search(lz->group_data, lz->group_nb,
 							64, 16, 24, lo, hi, &a, &z);
