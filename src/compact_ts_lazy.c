@@ -106,6 +106,26 @@ chronos_range_bounds(TypeCacheEntry *typcache, RangeType *r, int64 *lo, int64 *h
 
 
 /*
+ * lazy_fetch
+ *		Bytes [off, off + len) of a value in slice mode, fetched and counted;
+ *		a range beyond the stored value (an index entry or header that says
+ *		so) is a truncated value, found before anything is fetched.
+ */
+static struct varlena *
+lazy_fetch(ChronosLazyValue *lz, size_t off, size_t len, const char *what)
+{
+	struct varlena *bytes;
+
+	if (len > lz->stored || off > lz->stored - len)
+		chronos_report_corrupt(CTS_ERR_TRUNCATED);
+	bytes = chronos_detoast_slice(lz->op, lz->datum, off, len, what);
+	lz->fetches++;
+	if (VARSIZE_ANY_EXHDR(bytes) != len)
+		chronos_report_corrupt(CTS_ERR_TRUNCATED);
+	return bytes;
+}
+
+/*
  * chronos_lazy_open
  *		Prepare to read the value behind datum lazily: fetch and check its
  *		header (and directory), or the whole value when it is not stored
@@ -127,11 +147,15 @@ chronos_lazy_open(ChronosLazyValue *lz, ChronosMemOp *op, Datum datum)
 		toast_datum_size(datum) >= toast_raw_datum_size(datum) - VARHDRSZ)
 	{
 		/* out of line, uncompressed: a prefix first */
-		struct varlena *head = chronos_detoast_slice(op, datum, 0, LAZY_FIRST_FETCH,
-													 "value header");
-		const uint8 *b = (const uint8 *) VARDATA_ANY(head);
-		size_t		blen = VARSIZE_ANY_EXHDR(head);
+		struct varlena *head;
+		const uint8 *b;
+		size_t		blen;
 
+		lz->stored = toast_raw_datum_size(datum) - VARHDRSZ;
+		head = chronos_detoast_slice(op, datum, 0, Min(LAZY_FIRST_FETCH, lz->stored),
+									 "value header");
+		b = (const uint8 *) VARDATA_ANY(head);
+		blen = VARSIZE_ANY_EXHDR(head);
 		lz->fetches++;
 		chronos_read_header((const CompactTs *) head, &lz->h);
 		if (lz->h.version == CTS_FORMAT_V2)
@@ -141,8 +165,7 @@ chronos_lazy_open(ChronosLazyValue *lz, ChronosMemOp *op, Datum datum)
 			if (blen < need)
 			{
 				chronos_free(op, head);
-				head = chronos_detoast_slice(op, datum, 0, need, "value directory");
-				lz->fetches++;
+				head = lazy_fetch(lz, 0, need, "value directory");
 				b = (const uint8 *) VARDATA_ANY(head);
 				blen = VARSIZE_ANY_EXHDR(head);
 			}
@@ -198,18 +221,6 @@ chronos_lazy_release(ChronosLazyValue *lz)
 	lz->group = lz->spare = UINT32_MAX;
 }
 
-/* bytes [off, off + len) of a value in slice mode, fetched and counted */
-static struct varlena *
-lazy_fetch(ChronosLazyValue *lz, size_t off, size_t len, const char *what)
-{
-	struct varlena *bytes = chronos_detoast_slice(lz->op, lz->datum, off, len, what);
-
-	lz->fetches++;
-	if (VARSIZE_ANY_EXHDR(bytes) != len)
-		chronos_report_corrupt(CTS_ERR_TRUNCATED);
-	return bytes;
-}
-
 /*
  * lazy_bytes
  *		The len bytes at off of a value in slice mode: within the first
@@ -222,7 +233,8 @@ lazy_bytes(ChronosLazyValue *lz, size_t off, size_t len, struct varlena **copy,
 		   const char *what)
 {
 	*copy = NULL;
-	if (off + len <= VARSIZE_ANY_EXHDR(lz->prefix))
+	if (len <= VARSIZE_ANY_EXHDR(lz->prefix) &&
+		off <= VARSIZE_ANY_EXHDR(lz->prefix) - len)
 		return (const uint8 *) VARDATA_ANY(lz->prefix) + off;
 	*copy = lazy_fetch(lz, off, len, what);
 	return (const uint8 *) VARDATA_ANY(*copy);
@@ -265,7 +277,7 @@ chronos_lazy_read_ends(ChronosLazyValue *lz, uint32 b0, uint32 b1)
 	chronos_lazy_block(lz, b1 - 1, &last);
 	chronos_lazy_block(lz, b0, &first);
 	if (last.offset >= first.offset &&
-		last.offset - first.offset + last.length <= LAZY_AHEAD_FIRST)
+		(uint64) last.offset - first.offset + last.length <= LAZY_AHEAD_FIRST)
 		chronos_lazy_read_ahead(lz, b1);
 }
 
@@ -521,10 +533,19 @@ chronos_lazy_decode(ChronosLazyValue *lz, const cts_block_info *bi, int64 *ts, d
 const uint8 *
 chronos_lazy_payload(ChronosLazyValue *lz, const cts_block_info *bi, struct varlena **copy)
 {
+	const uint8 *payload;
+	cts_status	st;
+
 	*copy = NULL;
 	if (lz->whole != NULL)
-		return lz->whole + cts_data_offset(&lz->h) + bi->offset;
-	return lazy_payload(lz, bi, copy);
+		payload = lz->whole + cts_data_offset(&lz->h) + bi->offset;
+	else
+		payload = lazy_payload(lz, bi, copy);
+	/* a copy keeps the bytes as they are: check them first */
+	st = cts2_check_payload(bi, payload, bi->length);
+	if (st != CTS_OK)
+		chronos_report_corrupt(st);
+	return payload;
 }
 
 

@@ -36,6 +36,7 @@ typedef struct ChronosLazyValue
 	const uint8 *whole;
 	size_t		len;
 	/* slice mode (format 2 only) */
+	size_t		stored;			/* the value's bytes (its varlena header not counted) */
 	struct varlena *prefix;		/* header + directory */
 	const uint8 *dir;
 	uint32		group;			/* the group in group_entries, or UINT32_MAX */

@@ -743,13 +743,19 @@ compact_ts_append(PG_FUNCTION_ARGS)
 		/* overlapping: merge the decoded points by time */
 		ChronosBlockReader ra,
 					rb;
-		CompactTs  *va = chronos_detoast(op, PG_GETARG_DATUM(0));
-		CompactTs  *vb = chronos_detoast(op, PG_GETARG_DATUM(1));
+		CompactTs  *va;
+		CompactTs  *vb;
 		uint32		ia = 0,
 					ib = 0;
 		bool		ha,
 					hb;
 		double		carried = Max(la.h.max_error, lb.h.max_error);
+
+		/* what the lazy opens read goes before the values are read whole */
+		chronos_lazy_release(&la);
+		chronos_lazy_release(&lb);
+		va = chronos_detoast(op, PG_GETARG_DATUM(0));
+		vb = chronos_detoast(op, PG_GETARG_DATUM(1));
 
 		chronos_reader_init(&ra, op, CTS_PAYLOAD(va), CTS_PAYLOAD_LEN(va), true);
 		chronos_reader_init(&rb, op, CTS_PAYLOAD(vb), CTS_PAYLOAD_LEN(vb), true);
@@ -1011,6 +1017,8 @@ compact_ts_buckets(PG_FUNCTION_ARGS)
 		 * windows, not one fetch each.
 		 */
 		if (st->lz.h.npoints > 0 &&
+			!TIMESTAMP_NOT_FINITE(st->lz.h.first_ts) &&
+			!TIMESTAMP_NOT_FINITE(st->lz.h.last_ts) &&
 			(int128) st->lz.h.nblocks * stride <=
 			4 * ((int128) st->lz.h.last_ts - (int128) st->lz.h.first_ts + 1))
 			chronos_lazy_read_ahead(&st->lz, st->lz.h.nblocks);

@@ -365,6 +365,8 @@ extern cts_status cts2_check_group(const cts_header *h, const cts_dir_entry *de,
 								   const uint8_t *entries, size_t len);
 extern cts_status cts2_parse_entry(const cts_header *h, const uint8_t *entry,
 								   cts_block_info *bi);
+extern cts_status cts2_check_payload(const cts_block_info *bi,
+									 const uint8_t *payload, size_t len);
 extern cts_status cts2_decode_payload(const cts_header *h,
 									  const cts_block_info *bi,
 									  const uint8_t *payload, size_t len,

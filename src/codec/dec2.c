@@ -212,6 +212,23 @@ vmode_exact(uint8_t vmode)
 }
 
 /*
+ * cts2_check_payload
+ *		Check block bi's payload bytes (len of them) against the entry's
+ *		length and the payload's own CRC: what a copy of the block (slice,
+ *		append) needs before it keeps the bytes, and what decoding checks
+ *		first.
+ */
+cts_status
+cts2_check_payload(const cts_block_info *bi, const uint8_t *payload, size_t len)
+{
+	if (len != bi->length || len < 4)
+		return CTS_ERR_TRUNCATED;
+	if (cts_crc32c(0, payload + 4, len - 4) != cts_get_u32(payload))
+		return CTS_ERR_BAD_CHECKSUM;
+	return CTS_OK;
+}
+
+/*
  * cts2_parse_entry
  *		Parse one index entry and check it on its own and against the header.
  */
@@ -529,10 +546,9 @@ decode_payload(const cts_header *h, const cts_block_info *bi,
 
 	if (ts == NULL || values == NULL)
 		return CTS_ERR_BAD_ARGUMENT;
-	if (len != bi->length || len < 4)
-		return CTS_ERR_TRUNCATED;
-	if (cts_crc32c(0, payload + 4, len - 4) != cts_get_u32(payload))
-		return CTS_ERR_BAD_CHECKSUM;
+	st = cts2_check_payload(bi, payload, len);
+	if (st != CTS_OK)
+		return st;
 	p = payload + 4;
 	end = payload + len;
 

@@ -292,6 +292,14 @@ tu2_check_value(const char *label, const uint8_t *buf, size_t len,
 					   "block %u: lone entry differs", b);
 			copy = (uint8_t *) malloc(bi.length);
 			memcpy(copy, buf + data_off + bi.offset, bi.length);
+			/* what a copy of the block checks: its length and its CRC */
+			ok &= TU_C(cts2_check_payload(&bi, copy, bi.length) == CTS_OK &&
+					   cts2_check_payload(&bi, copy, bi.length - 1) == CTS_ERR_TRUNCATED,
+					   "block %u: payload check", b);
+			copy[bi.length - 1] ^= 0x10;
+			ok &= TU_C(cts2_check_payload(&bi, copy, bi.length) == CTS_ERR_BAD_CHECKSUM,
+					   "block %u: a flipped payload bit passes the check", b);
+			copy[bi.length - 1] ^= 0x10;
 			st = cts2_decode_payload(&h, &bi, copy, bi.length, tu2_ts2, tu2_vals2);
 			free(copy);
 			ok &= TU_C(st == CTS_OK &&
